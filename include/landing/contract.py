@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Annotated, ClassVar, Literal, Optional, get_args, get_origin
 from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from include.config import settings
+from include.config import business_timezone
 
 
 @lru_cache(maxsize=4)
@@ -40,8 +40,8 @@ def _zone(name: str) -> ZoneInfo:
 
 def _to_utc_naive(value: datetime) -> datetime:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=_zone(settings().timezone))
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.replace(tzinfo=_zone(business_timezone()))
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def _clean_text(value: object) -> object:

@@ -1,0 +1,46 @@
+with
+
+source as (
+    select * from {{ source('commerce', 'products') }}
+),
+
+renamed as (
+    select
+        trim(product_id) as product_id,
+        trim(product_name) as product_name,
+        nullif(trim(product_name_en), '') as product_name_en,
+        lower(trim(category)) as category,
+        launched_on,
+        cast(list_price as {{ dbt.type_numeric() }}) as list_price,
+        updated_at,
+        _loaded_at,
+        _source_file,
+        _line
+    from source
+),
+
+-- the catalogue is a snapshot: the latest update of a product wins
+deduped as (
+    select *
+    from (
+        select
+            *,
+            row_number() over (
+                partition by product_id
+                order by updated_at desc, _loaded_at desc, _source_file desc, _line desc
+            ) as _row_rank
+        from renamed
+    ) as ranked
+    where _row_rank = 1
+)
+
+select
+    product_id,
+    product_name,
+    product_name_en,
+    category,
+    launched_on,
+    list_price,
+    updated_at,
+    _loaded_at
+from deduped

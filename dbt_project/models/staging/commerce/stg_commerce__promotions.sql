@@ -1,0 +1,51 @@
+with
+
+source as (
+    select * from {{ source('commerce', 'promotions') }}
+),
+
+renamed as (
+    select
+        trim(promotion_id) as promotion_id,
+        trim(promotion_name) as promotion_name,
+        nullif(trim(promotion_name_en), '') as promotion_name_en,
+        {{ normalize_platform('platform') }} as platform_code,
+        nullif(trim(coupon_code), '') as coupon_code,
+        starts_at,
+        ends_at,
+        {{ to_local('starts_at') }} as starts_at_local,
+        {{ to_local('ends_at') }} as ends_at_local,
+        updated_at,
+        _loaded_at,
+        _source_file,
+        _line
+    from source
+),
+
+deduped as (
+    select *
+    from (
+        select
+            *,
+            row_number() over (
+                partition by promotion_id
+                order by updated_at desc, _loaded_at desc, _source_file desc, _line desc
+            ) as _row_rank
+        from renamed
+    ) as ranked
+    where _row_rank = 1
+)
+
+select
+    promotion_id,
+    promotion_name,
+    promotion_name_en,
+    platform_code,
+    coupon_code,
+    starts_at,
+    ends_at,
+    starts_at_local,
+    ends_at_local,
+    updated_at,
+    _loaded_at
+from deduped

@@ -1,0 +1,177 @@
+"""Generator settings and the injected incidents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from include.demo.catalog import Product, Promotion
+
+INCIDENT_TYPES: tuple[str, ...] = ("delivery_delay", "product_defect", "coupon_failure", "social_surge")
+FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet")
+
+
+@dataclass(frozen=True)
+class IncidentSettings:
+    """Where and how strongly the default incidents strike (tunable in code and tests).
+
+    Attributes:
+        delay_carrier: carrier of the delivery-delay spike.
+        delay_region: province of the delivery-delay spike.
+        delay_late_rate: chance a shipment of that carrier/region is late during the spike.
+        defect_product_index: which in-window launch (0-based) turns out defective.
+        defect_after_days: days from launch until the defect shows.
+        defect_rate: chance a delivered unit is defective after emergence.
+        surge_product_id: product the social complaint surge is about.
+        surge_days: length of the surge in days.
+        surge_multiplier: surge posts per day as a multiple of normal daily posts.
+    """
+
+    delay_carrier: str = "ZTO"
+    delay_region: str = "广东"
+    delay_late_rate: float = 0.75
+    defect_product_index: int = 1
+    defect_after_days: int = 10
+    defect_rate: float = 0.55
+    surge_product_id: str = "SKU10013"
+    surge_days: int = 3
+    surge_multiplier: float = 4.0
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    """Everything one generator run depends on (output is a pure function of it).
+
+    Attributes:
+        weeks: number of weeks to generate.
+        scale: volume multiplier (1.0 is about 150k interactions for 8 weeks).
+        seed: random seed; same seed and settings give byte-identical files.
+        start: first business day (local, Asia/Shanghai).
+        out: landing directory; ``None`` means ``settings().landing_dir``.
+        fmt: file format, one of ``jsonl``, ``csv``, ``parquet``.
+        bad_row_rate: share of rows that get a deliberately malformed twin.
+        incidents: which incident types to inject.
+        incident_settings: where and how strongly they strike.
+        quiet: suppress progress output.
+    """
+
+    weeks: int = 8
+    scale: float = 1.0
+    seed: int = 42
+    start: date = date(2026, 9, 21)
+    out: Path | None = None
+    fmt: str = "jsonl"
+    bad_row_rate: float = 0.0005
+    incidents: tuple[str, ...] = INCIDENT_TYPES
+    incident_settings: IncidentSettings = field(default_factory=IncidentSettings)
+    quiet: bool = True
+
+    @property
+    def days(self) -> int:
+        return self.weeks * 7
+
+    @property
+    def end(self) -> date:
+        """First day after the window (exclusive end)."""
+        return self.start + timedelta(days=self.days)
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` with a clear message for settings that cannot work."""
+        if self.weeks < 1:
+            raise ValueError(f"weeks must be >= 1, got {self.weeks}")
+        if not 0 < self.scale <= 1000:
+            raise ValueError(f"scale must be in (0, 1000], got {self.scale}")
+        if self.fmt not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {self.fmt!r}")
+        if not 0 <= self.bad_row_rate <= 0.1:
+            raise ValueError(f"bad_row_rate must be in [0, 0.1], got {self.bad_row_rate}")
+        unknown = set(self.incidents) - set(INCIDENT_TYPES)
+        if unknown:
+            raise ValueError(f"unknown incident type(s): {', '.join(sorted(unknown))}; "
+                             f"known: {', '.join(INCIDENT_TYPES)}")
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One injected incident, resolved to concrete keys and dates (end inclusive)."""
+
+    id: str
+    type: str
+    start: date
+    end: date
+    platform: str | None = None
+    carrier: str | None = None
+    region: str | None = None
+    product_id: str | None = None
+    promotion_id: str | None = None
+    coupon_code: str | None = None
+    description: str = ""
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class IncidentPlan:
+    """The incidents of one run, by type (absent types are ``None``)."""
+
+    delivery_delay: Incident | None = None
+    product_defect: Incident | None = None
+    coupon_failure: Incident | None = None
+    social_surge: Incident | None = None
+
+    def all(self) -> list[Incident]:
+        return [i for i in (self.delivery_delay, self.product_defect, self.coupon_failure, self.social_surge) if i]
+
+
+def plan_incidents(config: GeneratorConfig, products: list[Product], promotions: list[Promotion]) -> IncidentPlan:
+    """Place the requested incidents inside the window.
+
+    * delivery_delay: the middle week (``weeks // 2``), 7 days, one carrier and region.
+    * product_defect: the chosen in-window launch, from ``defect_after_days`` after launch.
+    * coupon_failure: the first two days of the latest festival promotion with a coupon that
+      starts inside the window (else a weekend flash sale, else the new-customer coupon).
+    * social_surge: ``surge_days`` days starting at 70 % of the window.
+    """
+    s = config.incident_settings
+    last = config.end - timedelta(days=1)
+    chosen: dict[str, Incident] = {}
+    if "delivery_delay" in config.incidents:
+        start = config.start + timedelta(days=7 * (config.weeks // 2))
+        end = min(last, start + timedelta(days=6 if config.weeks > 1 else 2))
+        chosen["delivery_delay"] = Incident(
+            "INC-DELAY-1", "delivery_delay", start, end, carrier=s.delay_carrier, region=s.delay_region,
+            description=f"{s.delay_carrier} shipments to {s.delay_region} arrive days past the promised time")
+    if "product_defect" in config.incidents:
+        launches = [p for p in products if p.launch_in_window]
+        product = launches[min(s.defect_product_index, len(launches) - 1)]
+        start = min(last, product.launched_on + timedelta(days=s.defect_after_days))
+        chosen["product_defect"] = Incident(
+            "INC-DEFECT-1", "product_defect", start, last, product_id=product.product_id,
+            description=f"a batch defect of the newly launched {product.name_en} shows about "
+                        f"{s.defect_after_days} days after launch")
+    if "coupon_failure" in config.incidents:
+        def starts_inside(p: Promotion) -> bool:
+            return config.start <= p.starts_at.date() <= last - timedelta(days=1) and p.coupon_code is not None
+
+        candidates = [p for p in promotions if p.festival and starts_inside(p)]
+        candidates = candidates or [p for p in promotions if not p.festival and p.platform and starts_inside(p)]
+        if candidates:
+            promo = max(candidates, key=lambda p: p.starts_at)
+            start = promo.starts_at.date()
+        else:
+            promo = next(p for p in promotions if p.promotion_id == "PROMO-NEWCUST")
+            start = config.start + timedelta(days=config.days // 2)
+        end = min(last, start + timedelta(days=1))
+        chosen["coupon_failure"] = Incident(
+            "INC-COUPON-1", "coupon_failure", start, end, platform=promo.platform,
+            promotion_id=promo.promotion_id, coupon_code=promo.coupon_code,
+            description=f"coupon {promo.coupon_code} of {promo.name_en} is rejected at payment; orders stay unpaid")
+    if "social_surge" in config.incidents:
+        start = config.start + timedelta(days=int(config.days * 0.7))
+        end = min(last, start + timedelta(days=s.surge_days - 1))
+        chosen["social_surge"] = Incident(
+            "INC-SOCIAL-1", "social_surge", start, end, product_id=s.surge_product_id,
+            description="a viral wave of negative posts (foreign object found in a snack) with high reach")
+    return IncidentPlan(**chosen)

@@ -1,0 +1,151 @@
+"""Ground-truth files written beside the landing zone (``<out>/_ground_truth/``).
+
+* ``incidents.json``: every injected incident with its keys, dates and the expected
+  signal measured on the generated rows.
+* ``voice_labels.parquet``: one row per customer voice text with its sub-intent,
+  service element, language and sentiment polarity.
+* ``bad_rows.json``: every deliberately malformed row (source, file, line, kind).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from include.demo.config import GeneratorConfig, Incident, IncidentPlan
+from include.demo.simulate import Stats, VoiceLabel
+from include.demo.writers import BadRow
+
+GROUND_TRUTH_DIR = "_ground_truth"
+VOICE_SOURCES = {"cs_messages": ("message_id", "text"), "reviews": ("review_id", "text"),
+                 "nps_responses": ("response_id", "verbatim"), "social_mentions": ("mention_id", "text")}
+VOICE_SCHEMA = pa.schema([
+    ("source", pa.string()), ("record_id", pa.string()), ("dt", pa.string()), ("sub_intent", pa.string()),
+    ("service_element", pa.string()), ("language", pa.string()), ("sentiment", pa.string()),
+    ("incident_id", pa.string()), ("text", pa.string()),
+])
+
+
+class VoiceLabelWriter:
+    """Streams voice labels to Parquet, one row group per day."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._writer = pq.ParquetWriter(path, VOICE_SCHEMA, compression="zstd")
+        self.count = 0
+
+    def add_day(self, day: date, labelled: list[tuple[str, dict, VoiceLabel]]) -> None:
+        if not labelled:
+            return
+        cols: dict[str, list] = {name: [] for name in VOICE_SCHEMA.names}
+        for source, row, label in labelled:
+            id_field, text_field = VOICE_SOURCES[source]
+            cols["source"].append(source)
+            cols["record_id"].append(row[id_field])
+            cols["dt"].append(day.isoformat())
+            cols["sub_intent"].append(label.sub_intent)
+            cols["service_element"].append(label.service_element)
+            cols["language"].append(label.language)
+            cols["sentiment"].append(label.sentiment)
+            cols["incident_id"].append(label.incident_id)
+            cols["text"].append(row[text_field])
+        self._writer.write_table(pa.Table.from_pydict(cols, schema=VOICE_SCHEMA))
+        self.count += len(labelled)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+def _rate(pair: list[int] | None) -> float | None:
+    if not pair or pair[1] == 0:
+        return None
+    return round(pair[0] / pair[1], 4)
+
+
+def _keys(incident: Incident) -> dict:
+    return {k: v for k, v in asdict(incident).items()
+            if k in ("platform", "carrier", "region", "product_id", "promotion_id", "coupon_code") and v is not None}
+
+
+def expected_signals(plan: IncidentPlan, stats: Stats, days_in_window: int) -> dict[str, dict]:
+    """The measured size of each incident's signal, keyed by incident id."""
+    out: dict[str, dict] = {}
+    if plan.delivery_delay:
+        inc = plan.delivery_delay
+        d = stats.delay
+        out[inc.id] = {
+            "metric": "late share of delivered shipments for carrier+region, by shipped local date "
+                      "(late = delivered event_at > promised_at)",
+            "incident_late_rate": _rate(d.get("incident_window")),
+            "incident_shipments": d["incident_window"][1] if "incident_window" in d else 0,
+            "baseline_late_rate_same_keys": _rate(d.get("same_keys_outside_window")),
+            "baseline_same_keys_shipments": d["same_keys_outside_window"][1] if "same_keys_outside_window" in d else 0,
+            "baseline_late_rate_other_shipments": _rate(d.get("other_shipments")),
+            "incident_voice_texts": stats.incident_voice.get(inc.id, 0),
+        }
+    if plan.product_defect:
+        inc = plan.product_defect
+        r = stats.defect_reviews
+        out[inc.id] = {
+            "metric": "share of the product's reviews with stars <= 2, by review created local date",
+            "low_star_share_before": _rate(r.get("before_emergence")),
+            "reviews_before": r["before_emergence"][1] if "before_emergence" in r else 0,
+            "low_star_share_after": _rate(r.get("after_emergence")),
+            "reviews_after": r["after_emergence"][1] if "after_emergence" in r else 0,
+            "incident_voice_texts": stats.incident_voice.get(inc.id, 0),
+        }
+    if plan.coupon_failure:
+        inc = plan.coupon_failure
+        c, f = stats.coupon_orders, stats.coupon_failures
+        out[inc.id] = {
+            "metric": "COUPON_INVALID payment failures on orders using the coupon in the window, vs all others",
+            "incident_coupon_invalid_failures": f.get("incident", 0),
+            "other_coupon_invalid_failures": f.get("other", 0),
+            "incident_orders": c.get("incident", 0),
+            "incident_orders_unpaid": c.get("incident_unpaid", 0),
+            "incident_voice_texts": stats.incident_voice.get(inc.id, 0),
+        }
+    if plan.social_surge:
+        inc = plan.social_surge
+        surge, normal = stats.social.get("surge", [0, 0, 0.0]), stats.social.get("normal", [0, 0, 0.0])
+        surge_days = (inc.end - inc.start).days + 1
+        normal_days = max(1, days_in_window - surge_days)
+        out[inc.id] = {
+            "metric": "social mentions per day and their negative share, surge days vs other days",
+            "mentions_per_day_surge": round(surge[0] / surge_days, 2),
+            "mentions_per_day_baseline": round(normal[0] / normal_days, 2),
+            "negative_share_surge": round(surge[1] / surge[0], 4) if surge[0] else None,
+            "negative_share_baseline": round(normal[1] / normal[0], 4) if normal[0] else None,
+            "mean_reach_surge": round(surge[2] / surge[0], 1) if surge[0] else None,
+            "mean_reach_baseline": round(normal[2] / normal[0], 1) if normal[0] else None,
+            "incident_voice_texts": stats.incident_voice.get(inc.id, 0),
+        }
+    return out
+
+
+def write_incidents(path: Path, config: GeneratorConfig, plan: IncidentPlan, stats: Stats) -> None:
+    signals = expected_signals(plan, stats, config.days)
+    doc = {
+        "generator": {"seed": config.seed, "start": config.start.isoformat(), "weeks": config.weeks,
+                      "end_exclusive": config.end.isoformat(), "scale": config.scale, "format": config.fmt,
+                      "timezone": "Asia/Shanghai"},
+        "incidents": [
+            {"id": inc.id, "type": inc.type, "start": inc.start.isoformat(), "end": inc.end.isoformat(),
+             "keys": _keys(inc), "description": inc.description, "expected_signal": signals[inc.id]}
+            for inc in plan.all()
+        ],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def write_bad_rows(path: Path, bad_rows: list[BadRow]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = [asdict(b) for b in bad_rows]
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,29 @@
+"""Summaries of a load for logs, and the quarantine gate."""
+
+from __future__ import annotations
+
+
+def format_summaries(summaries: list[dict]) -> str:
+    lines = [f"{'source':18s} {'files':>5s} {'read':>10s} {'loaded':>10s} {'quarantined':>11s}"]
+    for s in summaries:
+        lines.append(f"{s['source']:18s} {s['files']:5d} {s['rows_read']:10,d} {s['rows_loaded']:10,d} "
+                     f"{s['rows_quarantined']:11,d}")
+    return "\n".join(lines)
+
+
+def check_quarantine_share(summaries: list[dict], max_share: float) -> dict:
+    """Return the totals; raise ValueError when the quarantined share is above ``max_share``."""
+    read = sum(s["rows_read"] for s in summaries)
+    quarantined = sum(s["rows_quarantined"] for s in summaries)
+    share = quarantined / read if read else 0.0
+    totals = {"rows_read": read, "rows_loaded": sum(s["rows_loaded"] for s in summaries),
+              "rows_quarantined": quarantined, "quarantine_share": round(share, 6)}
+    if share > max_share:
+        offenders = sorted(summaries, key=lambda s: s["rows_quarantined"], reverse=True)[:3]
+        raise ValueError(
+            f"{quarantined:,} of {read:,} rows ({share:.2%}) were quarantined, above the limit of "
+            f"{max_share:.2%}; worst sources: "
+            + ", ".join(f"{s['source']} ({s['rows_quarantined']:,})" for s in offenders)
+            + ". Inspect raw._quarantine for the reasons."
+        )
+    return totals

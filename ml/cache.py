@@ -1,0 +1,92 @@
+"""Embedding cache keyed by (model id, text hash), stored as Parquet files under data/.
+
+One folder per model id; each write adds a new part file so runs never rewrite old parts.
+A re-run embeds only texts whose hash is not yet cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+
+def text_hash(text: str) -> str:
+    """Stable SHA-1 hex digest of a text (UTF-8)."""
+    return hashlib.sha1((text or "").encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Parquet-backed store of embeddings for one model id.
+
+    Args:
+        root: Cache root folder (default ``<data_dir>/embedding_cache``).
+        model_id: Identifier of the embedding model; part of the key.
+    """
+
+    def __init__(self, model_id: str, root: Path | None = None):
+        if root is None:
+            from include.config import settings
+
+            root = settings().data_dir / "embedding_cache"
+        self.model_id = model_id
+        safe = re.sub(r"[^A-Za-z0-9_.+-]+", "_", model_id)[-120:]
+        self.folder = Path(root) / safe
+        self._index: dict[str, np.ndarray] | None = None
+
+    def _load(self) -> dict[str, np.ndarray]:
+        if self._index is None:
+            import pyarrow.parquet as pq
+
+            self._index = {}
+            for part in sorted(self.folder.glob("part-*.parquet")):
+                table = pq.read_table(part)
+                hashes = table.column("text_hash").to_pylist()
+                vectors = np.stack(table.column("embedding").to_numpy(zero_copy_only=False)).astype(np.float32)
+                self._index.update(zip(hashes, vectors, strict=True))
+        return self._index
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def get_many(self, hashes: list[str]) -> tuple[dict[int, np.ndarray], list[int]]:
+        """Look up hashes.
+
+        Returns:
+            ``(hits, misses)``: row position -> vector for cached rows, and positions to embed.
+        """
+        index = self._load()
+        hits, misses = {}, []
+        for i, h in enumerate(hashes):
+            vec = index.get(h)
+            if vec is None:
+                misses.append(i)
+            else:
+                hits[i] = vec
+        return hits, misses
+
+    def put_many(self, hashes: list[str], vectors: np.ndarray) -> None:
+        """Append new (hash, vector) rows as one Parquet part file."""
+        if not hashes:
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        index = self._load()
+        new = [(h, v) for h, v in zip(hashes, vectors, strict=True) if h not in index]
+        if not new:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        table = pa.table(
+            {
+                "text_hash": [h for h, _ in new],
+                "embedding": [np.asarray(v, dtype=np.float32) for _, v in new],
+            }
+        )
+        tmp = self.folder / f".tmp-{uuid.uuid4().hex}.parquet"
+        pq.write_table(table, tmp)
+        tmp.rename(self.folder / f"part-{uuid.uuid4().hex}.parquet")
+        index.update(new)

@@ -1,0 +1,78 @@
+"""Topic-engine parameters: one frozen dataclass, saved beside every model version.
+
+The defaults are the production configuration; ``ml.evaluate`` runs exactly these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    """Everything that determines a topic model fit.
+
+    Attributes:
+        embedding_model: Embedder spec (see :mod:`ml.embeddings`); ``auto`` means
+            ``settings().embedding_model`` for English-only corpora and ``hybrid`` when the
+            corpus contains Chinese and the setting is the English-only default.
+        umap_neighbors: UMAP ``n_neighbors``.
+        umap_components: UMAP output dimension.
+        distance_threshold: Ward distance (at 1,000 points, scaled by sqrt(n/1000)) at which
+            clusters are cut; chooses the topic count without labels.
+        min_cluster_size: Smaller clusters are merged into their nearest neighbour.
+        max_fit_docs: Fit on a seeded sample of at most this many documents; the rest are
+            assigned with the fitted model.
+        max_cluster_points: Cap for the quadratic-memory Ward step (sampled above it).
+        top_n_words: Keywords kept per topic.
+        window_weeks: Training window for scheduled refits.
+        refit_days: A saved model older than this is refitted by ``ml.pipeline run``.
+        match_threshold: Minimum centroid cosine similarity for a new topic to inherit an old id.
+        seed: Seed for sampling, UMAP and everything else random.
+    """
+
+    embedding_model: str = "auto"
+    umap_neighbors: int = 15
+    umap_components: int = 10
+    distance_threshold: float = 1.7
+    min_cluster_size: int = 5
+    max_fit_docs: int = 30_000
+    max_cluster_points: int = 15_000
+    top_n_words: int = 10
+    window_weeks: int = 8
+    refit_days: int = 7
+    match_threshold: float = 0.75
+    seed: int = 42
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """Plain-dict form for JSON."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TopicConfig:
+        """Inverse of :meth:`to_dict`, ignoring unknown keys."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def resolve_embedding_spec(config: TopicConfig, texts: list[str]) -> str:
+    """Turn ``auto`` into a concrete embedder spec for this corpus.
+
+    Args:
+        config: The topic configuration.
+        texts: The training corpus (only scanned for Han characters).
+
+    Returns:
+        The embedder spec to use and to save with the model.
+    """
+    from include.config import settings
+    from ml.embeddings import DEFAULT_MINILM
+    from ml.text import has_chinese
+
+    if config.embedding_model != "auto":
+        return config.embedding_model
+    configured = settings().embedding_model
+    if configured == DEFAULT_MINILM and has_chinese(texts):
+        return "hybrid"
+    return configured

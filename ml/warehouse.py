@@ -1,0 +1,157 @@
+"""Read customer voice from ``marts.fct_interactions`` and write ``voc.doc_topics`` / ``voc.topics``.
+
+DuckDB allows one writer process, so every function opens the file, does its work in one
+transaction and closes it. Writes are idempotent: ``voc.doc_topics`` keeps one row per
+interaction (a re-run replaces the rows of the interactions it assigns) and ``voc.topics``
+one row per (topic_id, model_version) (a re-run replaces that version's rows).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+DOC_TOPICS_DDL = """
+create table if not exists voc.doc_topics (
+    interaction_id varchar not null,
+    topic_id integer not null,
+    topic_probability double,
+    sentiment_label varchar,
+    sentiment_score double,
+    model_version varchar not null,
+    assigned_at timestamp not null
+)"""
+
+TOPICS_DDL = """
+create table if not exists voc.topics (
+    topic_id integer not null,
+    model_version varchar not null,
+    label varchar,
+    keywords varchar,
+    size bigint,
+    service_element varchar,
+    first_seen_at timestamp,
+    last_seen_at timestamp,
+    status varchar
+)"""
+
+DOC_TOPICS_COLUMNS = [
+    "interaction_id", "topic_id", "topic_probability", "sentiment_label", "sentiment_score", "model_version",
+    "assigned_at",
+]
+TOPICS_COLUMNS = [
+    "topic_id", "model_version", "label", "keywords", "size", "service_element", "first_seen_at", "last_seen_at",
+    "status",
+]
+INPUT_COLUMNS = ["interaction_id", "text_redacted", "occurred_at", "language", "service_element"]
+
+
+def _warehouse(path: Path | None) -> Path:
+    if path is None:
+        from include.config import settings
+
+        path = settings().warehouse
+    return Path(path)
+
+
+def read_interactions(
+    start: date | None = None,
+    end: date | None = None,
+    warehouse: Path | None = None,
+) -> pd.DataFrame:
+    """Read non-empty customer texts from ``marts.fct_interactions``.
+
+    Args:
+        start: Inclusive lower bound on ``occurred_at`` (UTC date), optional.
+        end: Exclusive upper bound on ``occurred_at``, optional.
+        warehouse: DuckDB file (default ``settings().warehouse``).
+
+    Returns:
+        DataFrame with :data:`INPUT_COLUMNS`, ordered by ``interaction_id``.
+
+    Raises:
+        FileNotFoundError: When the warehouse file does not exist.
+        RuntimeError: When ``marts.fct_interactions`` is missing (dbt has not run).
+    """
+    import duckdb
+
+    path = _warehouse(warehouse)
+    if not path.exists():
+        raise FileNotFoundError(f"warehouse {path} does not exist; run ingestion and dbt first")
+    where, params = ["text_redacted is not null", "length(trim(text_redacted)) > 0"], []
+    if start is not None:
+        where.append("occurred_at >= ?")
+        params.append(pd.Timestamp(start).to_pydatetime())
+    if end is not None:
+        where.append("occurred_at < ?")
+        params.append(pd.Timestamp(end).to_pydatetime())
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        exists = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'fct_interactions'"
+        ).fetchone()[0]
+        if not exists:
+            raise RuntimeError(f"marts.fct_interactions not found in {path}; run `dbt build` first")
+        sql = f"select {', '.join(INPUT_COLUMNS)} from marts.fct_interactions where {' and '.join(where)} order by interaction_id"
+        return con.execute(sql, params).df()
+    finally:
+        con.close()
+
+
+def latest_interaction_time(warehouse: Path | None = None) -> pd.Timestamp | None:
+    """Latest ``occurred_at`` in ``marts.fct_interactions`` (``None`` when empty)."""
+    import duckdb
+
+    con = duckdb.connect(str(_warehouse(warehouse)), read_only=True)
+    try:
+        value = con.execute("select max(occurred_at) from marts.fct_interactions").fetchone()[0]
+    finally:
+        con.close()
+    return None if value is None else pd.Timestamp(value)
+
+
+def write_outputs(doc_topics: pd.DataFrame, topics: pd.DataFrame, warehouse: Path | None = None) -> dict:
+    """Replace this run's rows in ``voc.doc_topics`` and ``voc.topics`` in one transaction.
+
+    Args:
+        doc_topics: Rows with :data:`DOC_TOPICS_COLUMNS` (one per interaction).
+        topics: Rows with :data:`TOPICS_COLUMNS` for one or more model versions.
+        warehouse: DuckDB file.
+
+    Returns:
+        Row counts written.
+
+    Raises:
+        ValueError: On missing columns or duplicate interaction ids.
+    """
+    import duckdb
+
+    for frame, cols, name in ((doc_topics, DOC_TOPICS_COLUMNS, "doc_topics"), (topics, TOPICS_COLUMNS, "topics")):
+        missing = set(cols) - set(frame.columns)
+        if missing:
+            raise ValueError(f"{name} is missing columns {sorted(missing)}")
+    if doc_topics["interaction_id"].duplicated().any():
+        raise ValueError("doc_topics has duplicate interaction_id values; each document gets exactly one topic")
+    doc_frame = doc_topics[DOC_TOPICS_COLUMNS].copy()
+    topic_frame = topics[TOPICS_COLUMNS].copy()
+    con = duckdb.connect(str(_warehouse(warehouse)))
+    try:
+        con.execute("begin transaction")
+        con.execute("create schema if not exists voc")
+        con.execute(DOC_TOPICS_DDL)
+        con.execute(TOPICS_DDL)
+        con.register("new_doc_topics", doc_frame)
+        con.register("new_topics", topic_frame)
+        con.execute("delete from voc.doc_topics where interaction_id in (select interaction_id from new_doc_topics)")
+        con.execute(f"insert into voc.doc_topics select {', '.join(DOC_TOPICS_COLUMNS)} from new_doc_topics")
+        con.execute("delete from voc.topics where model_version in (select distinct model_version from new_topics)")
+        con.execute(f"insert into voc.topics select {', '.join(TOPICS_COLUMNS)} from new_topics")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        con.close()
+    return {"doc_topics": len(doc_frame), "topics": len(topic_frame)}

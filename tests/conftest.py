@@ -1,0 +1,61 @@
+"""Shared fixtures: an isolated project environment, PostgreSQL and the real datasets."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from include.config import settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
+@pytest.fixture
+def ee_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every EE_* path at a fresh temporary folder; return that folder."""
+    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EE_WAREHOUSE", str(tmp_path / "data" / "warehouse.duckdb"))
+    monkeypatch.setenv("EE_LANDING_DIR", str(tmp_path / "data" / "landing"))
+    monkeypatch.setenv("EE_MODEL_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv("EE_REPORT_DIR", str(tmp_path / "data" / "reports"))
+    return tmp_path
+
+
+def _pg_reachable(dsn: str) -> str | None:
+    try:
+        import psycopg2
+
+        psycopg2.connect(dsn, connect_timeout=3).close()
+        return None
+    except Exception as exc:  # any failure means "not usable here"
+        return str(exc).strip()
+
+
+@pytest.fixture(scope="session")
+def pg_dsn() -> str:
+    """The PostgreSQL DSN; fails under CI when the server is unreachable, skips elsewhere."""
+    dsn = settings().pg_dsn
+    problem = _pg_reachable(dsn)
+    if problem:
+        message = (f"PostgreSQL is not reachable at {dsn} ({problem}). Start the server "
+                   "(127.0.0.1:5432, trust auth, database 'test') or set EE_PG_DSN.")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return dsn
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data (real public datasets); skips with a clear message when absent."""
+    path = settings().shared_data
+    if not path.is_dir():
+        message = f"real datasets not found at {path}; set EE_SHARED_DATA to the shared/data folder"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
