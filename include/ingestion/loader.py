@@ -120,6 +120,10 @@ def _reason(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors(include_url=False):
         name = ".".join(str(p) for p in err["loc"]) or "record"
+        if err["type"] == "json_invalid":
+            return f"invalid JSON: {err['ctx']['error'] if 'ctx' in err else err['msg']}"
+        if err["type"] == "model_type":
+            return f"not a JSON object (got {type(err.get('input')).__name__})"
         if err["type"] == "missing":
             parts.append(f"missing required field '{name}'")
         else:
@@ -202,7 +206,8 @@ def load_source(
                             row = None
                             if reason is None:
                                 try:
-                                    row = model.model_validate(record.data)
+                                    row = (model.model_validate_json(record.payload) if record.json_text
+                                           else model.model_validate(record.data))
                                 except ValidationError as exc:
                                     reason = _reason(exc)
                             if row is not None:

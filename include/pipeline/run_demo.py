@@ -137,7 +137,7 @@ def print_outputs(timings: dict[str, float]) -> None:
         print("  quarantine reasons (top 5): " + "; ".join(f"{r.strip()} ×{n}" for r, n in quarantined))
     print(f"""
   warehouse (DuckDB)   {cfg.warehouse}
-                       duckdb -readonly {cfg.warehouse}   or   python -c "import duckdb; ..."
+                       query: .venv/bin/python -c "import duckdb; duckdb.connect('{cfg.warehouse}', read_only=True).sql('show all tables').show()"
   landing zone         {cfg.landing_dir}   (ground truth: {cfg.landing_dir / '_ground_truth'})
   topic models         {cfg.model_dir}
   reports              {cfg.report_dir}
