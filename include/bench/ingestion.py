@@ -1,6 +1,6 @@
 """Ingestion benchmark: generate N interactions, load them, print throughput and peak RSS.
 
-    python -m include.bench.ingestion                 # ~1,000,000 interactions (scale 10)
+    python -m include.bench.ingestion                 # ~1,100,000 interactions (scale 6)
     python -m include.bench.ingestion --scale 1       # the default demo volume
 
 Runs in a scratch folder (default: a temporary directory), so it never touches the
@@ -40,7 +40,7 @@ print(json.dumps({"seconds": seconds, "rows_read": sum(r.rows_read for r in resu
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m include.bench.ingestion", description=__doc__.split("\n")[0])
-    parser.add_argument("--scale", type=float, default=10.0, help="generator scale (10 ≈ 1,000,000 interactions)")
+    parser.add_argument("--scale", type=float, default=6.0, help="generator scale (6 ≈ 1,100,000 interactions)")
     parser.add_argument("--weeks", type=int, default=8)
     parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 9, 21))
     parser.add_argument("--workdir", help="scratch folder (default: a temporary directory)")
