@@ -45,7 +45,7 @@ class GeneratorConfig:
 
     Attributes:
         weeks: number of weeks to generate.
-        scale: volume multiplier (1.0 is about 150k interactions for 8 weeks).
+        scale: volume multiplier (1.0 is about 185k interactions and 35k voice texts for 8 weeks).
         seed: random seed; same seed and settings give byte-identical files.
         start: first business day (local, Asia/Shanghai).
         out: landing directory; ``None`` means ``settings().landing_dir``.

@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "injected incidents and ground truth). See docs/demo_data.md.")
     parser.add_argument("--weeks", type=int, default=8, help="weeks to generate (default 8)")
     parser.add_argument("--scale", type=float, default=1.0,
-                        help="volume multiplier; 1.0 gives about 150k interactions in 8 weeks (default 1.0)")
+                        help="volume multiplier; 1.0 gives about 185k interactions in 8 weeks (default 1.0)")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument("--start", type=_date, default=date(2026, 9, 21),
                         help="first local business day, YYYY-MM-DD (default 2026-09-21, a Monday)")

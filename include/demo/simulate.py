@@ -21,8 +21,8 @@ from include.demo.people import Account, Population
 from include.demo.phrases import SUB_INTENT_BY_CODE
 
 ORDERS_PER_DAY = 260  # at scale 1.0
-SOCIAL_PER_DAY = 55
-PRESALE_SESSIONS_PER_ORDER = 0.32
+SOCIAL_PER_DAY = 60
+PRESALE_SESSIONS_PER_ORDER = 0.36
 PLATFORM_VARIANT_RATE = 0.02
 
 HOUR_WEIGHTS = (2, 1, 1, 0.5, 0.5, 0.5, 1, 2, 4, 6, 7, 7, 6, 5, 5, 5, 5, 5, 6, 7, 9, 10, 9, 5)
@@ -184,7 +184,7 @@ class World:
         return text.Slots(
             product=short if rng.random() < 0.6 else product.name_zh,
             product_en=product.name_en.lower() if rng.random() < 0.3 else product.name_en,
-            order=order_id if order_id and rng.random() < 0.5 else "",
+            order=order_id,
             amount=f"{amount if amount is not None else rng.choice([10, 20, 30, 50, 100]):g}",
             date=f"{d.month}月{d.day}日" if rng.random() < 0.7 else f"{d.month}.{d.day}",
             date_en=d.strftime("%b ") + str(d.day),
@@ -449,7 +449,7 @@ class World:
                 customer("other.request_human")
             bot("transfer")
             for _ in range(rng.randint(1, 2)):
-                turns.append(("agent", text.agent_reply(lang, rng, agent=agent, amount=slots.amount,
+                turns.append(("agent", text.agent_reply(lang, rng, agent=agent, amount=str(rng.choice((5, 10, 20, 30))),
                                                         carrier=slots.carrier_en if lang == "en" else slots.carrier),
                               None))
                 if rng.random() < 0.5:
@@ -487,10 +487,10 @@ class World:
 
     def _review(self, acct: Account, product: Product, order_id: str, platform: str, delivered: datetime,
                 issue: str | None, incident_id: str | None, slots: text.Slots, rng: random.Random) -> None:
-        created = delivered + timedelta(hours=rng.uniform(6, 200))
+        created = delivered + timedelta(hours=rng.uniform(6, 72) if issue == "defect" else rng.uniform(6, 200))
         if issue == "defect":
             stars = rng.choices((1, 2, 3), (0.6, 0.3, 0.1))[0]
-            intent = "product_quality.defect" if rng.random() < 0.85 else "after_sales.return_request"
+            intent = "product_quality.defect" if rng.random() < 0.85 else "product_quality.not_as_described"
         elif issue == "late":
             stars = rng.choices((1, 2, 3), (0.3, 0.4, 0.3))[0]
             intent = "logistics.delivery_delay"
@@ -579,7 +579,12 @@ class World:
             lang = text.pick_language(rng)
             body = text.render(intent, lang, slots, rng, channel="post", detail_rate=0.4)
             if rng.random() < 0.3:
-                body = rng.choice(["@鲜选官方 ", "#鲜选# ", "@FreshPick ", "#双11# "]) + body
+                tags = ["@鲜选官方 ", "#鲜选# ", "@FreshPick "]
+                if date(day.year, 10, 20) <= day <= date(day.year, 11, 11):
+                    tags.append("#双11# ")
+                elif date(day.year, 10, 1) <= day <= date(day.year, 10, 7):
+                    tags.append("#国庆# ")
+                body = rng.choice(tags) + body
             reach = int(rng.paretovariate(1.3) * 40 * reach_boost)
             mention_id = f"SM{day:%y%m%d}{seq:05d}"
             platform = rng.choice(catalog.PLATFORMS) if rng.random() < 0.5 else None

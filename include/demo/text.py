@@ -44,7 +44,7 @@ def pick_language(rng: random.Random) -> str:
 def _fill(template: str, slots: Slots, english: bool) -> str:
     values = {
         "product": slots.product_en if english else slots.product,
-        "order": slots.order or ("my order" if english else "我的订单"),
+        "order": slots.order or ("my order" if english else ""),
         "amount": slots.amount,
         "date": slots.date_en if english else slots.date,
         "carrier": slots.carrier_en if english else slots.carrier,
@@ -110,7 +110,10 @@ def render(sub_intent: str, language: str, slots: Slots, rng: random.Random, *,
     """
     spec = phrases.SUB_INTENT_BY_CODE[sub_intent]
     english = language == "en"
-    template = rng.choice(spec.en if english else spec.zh)
+    bank = spec.en if english else spec.zh
+    if not slots.order:  # no order at hand: only wordings that do not quote an order number
+        bank = tuple(t for t in bank if "{order}" not in t) or bank
+    template = rng.choice(bank)
     text = _fill(template, slots, english)
     if language == "mixed":
         text = _code_switch(text, rng)

@@ -41,14 +41,14 @@ def _run(tmp_path_factory: pytest.TempPathFactory, name: str, **kwargs) -> Run:
 
 @pytest.fixture(scope="session")
 def small_run(tmp_path_factory) -> Run:
-    """Two weeks at scale 0.05 with a raised malformed-row rate (JSON Lines)."""
-    return _run(tmp_path_factory, "small", weeks=2, scale=0.05, seed=7, bad_row_rate=0.01)
+    """Two weeks at scale 0.05 with a much raised malformed-row rate (JSON Lines)."""
+    return _run(tmp_path_factory, "small", weeks=2, scale=0.05, seed=7, bad_row_rate=0.03)
 
 
 @pytest.fixture(scope="session")
 def signal_run(tmp_path_factory) -> Run:
-    """Three weeks from 2026-09-21 at scale 0.5: every incident fits in the window."""
-    return _run(tmp_path_factory, "signal", weeks=3, scale=0.5, seed=42, start=date(2026, 9, 21))
+    """Four weeks from 2026-09-21 at scale 0.4: every incident fits in the window."""
+    return _run(tmp_path_factory, "signal", weeks=4, scale=0.4, seed=42, start=date(2026, 9, 21))
 
 
 @pytest.fixture(scope="session", params=["csv", "parquet"])

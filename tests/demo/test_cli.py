@@ -7,10 +7,13 @@ import subprocess
 import sys
 
 from include.config import PROJECT_ROOT
+from include.demo.config import GeneratorConfig
+from include.demo.generate import generate
+from tests.demo.test_determinism import checksums
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "PYTHONHASHSEED": "123"}
     return subprocess.run([sys.executable, "-m", "include.demo.generate", *args], capture_output=True,
                           text=True, env=env, cwd=PROJECT_ROOT, timeout=120)
 
@@ -39,3 +42,7 @@ def test_small_run_prints_progress_and_summary(tmp_path):
     assert "week 1/1" in result.stdout
     assert "interactions" in result.stdout and "voice texts" in result.stdout
     assert list((tmp_path / "orders").glob("dt=2026-09-2*/part-0000.csv"))
+    # another process (another PYTHONHASHSEED) writes the same bytes as this one
+    generate(GeneratorConfig(out=tmp_path / "in_process", weeks=1, scale=0.02, fmt="csv"))
+    cli_files = {k: v for k, v in checksums(tmp_path).items() if not k.startswith("in_process/")}
+    assert cli_files == checksums(tmp_path / "in_process")

@@ -45,3 +45,13 @@ def test_rerun_replaces_partitions(tmp_path):
     assert outside.exists()
     after.pop("orders/dt=2026-01-01/part-0000.jsonl")
     assert after == before
+
+
+def test_csv_and_parquet_are_deterministic(tmp_path):
+    for fmt in ("csv", "parquet"):
+        runs = []
+        for name in ("a", "b"):
+            out = tmp_path / f"{fmt}-{name}"
+            generate(GeneratorConfig(out=out, weeks=1, scale=0.02, seed=5, fmt=fmt, bad_row_rate=0.01))
+            runs.append(checksums(out))
+        assert runs[0] == runs[1] and len(runs[0]) > 20
