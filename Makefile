@@ -48,6 +48,7 @@ lint: install ## ruff over Python code
 	$(VENV)/bin/ruff check .
 
 bench: install ## benchmarks that print figures
+	$(PY) -m include.demo.bench --scales 1 10
 	$(PY) -m include.bench.ingestion
 	$(PY) -m ml.bench
 

@@ -11,6 +11,10 @@ For one source and a date interval ``[start, end)`` the loader, in one transacti
 4. appends one row per file to ``raw._load_audit`` (rows read / loaded / quarantined,
    SHA-256 checksum, encoding, run id).
 
+Line numbers (``raw.*._line``, ``raw._quarantine.line``) are what an editor shows: the
+JSONL line; for CSV the line a row ends on, the header being line 1; for Parquet the row
+index + 1; 0 for a whole rejected file.
+
 Re-running an interval therefore replaces exactly that interval and never duplicates.
 Within one load, the first occurrence of a primary key wins; staging deduplicates
 across intervals.
