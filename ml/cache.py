@@ -19,6 +19,9 @@ def text_hash(text: str) -> str:
     return hashlib.sha1((text or "").encode("utf-8")).hexdigest()
 
 
+_SHARED: dict[tuple[str, str], EmbeddingCache] = {}
+
+
 class EmbeddingCache:
     """Parquet-backed store of embeddings for one model id.
 
@@ -36,6 +39,17 @@ class EmbeddingCache:
         safe = re.sub(r"[^A-Za-z0-9_.+-]+", "_", model_id)[-120:]
         self.folder = Path(root) / safe
         self._index: dict[str, np.ndarray] | None = None
+
+    @classmethod
+    def shared(cls, model_id: str) -> EmbeddingCache:
+        """Process-wide instance for ``model_id`` under the current data dir (read from disk once)."""
+        from include.config import settings
+
+        root = settings().data_dir / "embedding_cache"
+        key = (str(root), model_id)
+        if key not in _SHARED:
+            _SHARED[key] = cls(model_id, root)
+        return _SHARED[key]
 
     def _load(self) -> dict[str, np.ndarray]:
         if self._index is None:

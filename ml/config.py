@@ -18,8 +18,9 @@ class TopicConfig:
             corpus contains Chinese and the setting is the English-only default.
         umap_neighbors: UMAP ``n_neighbors``.
         umap_components: UMAP output dimension.
-        distance_threshold: Ward distance (at 1,000 points, scaled by sqrt(n/1000)) at which
-            clusters are cut; chooses the topic count without labels.
+        min_topics: Fewest topics the silhouette search considers.
+        max_topics: Most topics the silhouette search considers (the count is chosen by the
+            best silhouette of the Ward tree's cuts in between; never given by the caller).
         min_cluster_size: Smaller clusters are merged into their nearest neighbour.
         max_fit_docs: Fit on a seeded sample of at most this many documents; the rest are
             assigned with the fitted model.
@@ -34,7 +35,8 @@ class TopicConfig:
     embedding_model: str = "auto"
     umap_neighbors: int = 15
     umap_components: int = 10
-    distance_threshold: float = 1.7
+    min_topics: int = 5
+    max_topics: int = 200
     min_cluster_size: int = 5
     max_fit_docs: int = 30_000
     max_cluster_points: int = 15_000

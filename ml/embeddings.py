@@ -64,11 +64,17 @@ class Embedder(ABC):
             return np.zeros((0, self.dim), dtype=np.float32)
         from tqdm.auto import tqdm
 
+        # batch texts of similar length together: padding to the longest text in a batch
+        # otherwise dominates the cost on mixed short chats and long reviews
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        ordered = [texts[i] for i in order]
         parts = []
         starts = range(0, len(texts), batch_size)
         for start in tqdm(starts, desc=f"embed {self.model_id}", disable=not show_progress, unit="batch"):
-            parts.append(self._encode_batch(texts[start : start + batch_size]))
-        return _normalise(np.vstack(parts))
+            parts.append(self._encode_batch(ordered[start : start + batch_size]))
+        out = np.empty((len(texts), parts[0].shape[1]), dtype=np.float32)
+        out[order] = np.vstack(parts)
+        return _normalise(out)
 
     @property
     def dim(self) -> int:
@@ -201,8 +207,7 @@ def embed_with_cache(
     Args:
         texts: Documents.
         embedder: The embedding model.
-        cache: Cache to use (default: the data-dir cache for ``embedder.model_id``); pass
-            ``None`` explicitly via ``use_cache=False`` callers to skip caching.
+        cache: Cache to use (default: the process-wide data-dir cache for ``embedder.model_id``).
         batch_size: Batch size for the misses.
         show_progress: Progress bar while embedding misses.
 
@@ -210,7 +215,7 @@ def embed_with_cache(
         ``(len(texts), dim)`` float32 array in input order.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
-    cache = cache if cache is not None else EmbeddingCache(embedder.model_id)
+    cache = cache if cache is not None else EmbeddingCache.shared(embedder.model_id)
     hashes = [text_hash(t) for t in texts]
     hits, misses = cache.get_many(hashes)
     # embed each distinct missing text once

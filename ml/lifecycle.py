@@ -116,11 +116,14 @@ def match_topics(
 
 
 def _python_int_keys(model) -> None:
-    """BERTopic's JSON writer cannot encode numpy-integer dict keys; make them plain ints."""
+    """BERTopic's JSON writer cannot encode numpy integers (dict keys, vocabulary); make them plain ints."""
     for attr in ("topic_representations_", "topic_sizes_", "representative_docs_"):
         value = getattr(model, attr, None)
         if isinstance(value, dict):
-            setattr(model, attr, type(value)((int(k), v) for k, v in value.items()))
+            setattr(model, attr, type(value)({int(k): v for k, v in value.items()}))
+    vectorizer = getattr(model, "vectorizer_model", None)
+    if getattr(vectorizer, "vocabulary_", None) is not None:
+        vectorizer.vocabulary_ = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
     aspects = getattr(model, "topic_aspects_", None)
     if isinstance(aspects, dict):
         model.topic_aspects_ = {a: {int(k): v for k, v in d.items()} for a, d in aspects.items()}
@@ -143,10 +146,18 @@ def save_version(version: TopicVersion, bertopic_model, root: Path | None = None
     folder = root / version.version
     folder.mkdir(parents=True, exist_ok=False)
     if bertopic_model is not None:
+        import logging
+
         _python_int_keys(bertopic_model)
-        bertopic_model.save(
-            str(folder / "bertopic"), serialization="safetensors", save_ctfidf=True, save_embedding_model=False
-        )
+        logger = logging.getLogger("BERTopic")
+        level = logger.level
+        logger.setLevel(logging.ERROR)  # the embedding model is recorded in params.json, not in BERTopic
+        try:
+            bertopic_model.save(
+                str(folder / "bertopic"), serialization="safetensors", save_ctfidf=True, save_embedding_model=False
+            )
+        finally:
+            logger.setLevel(level)
     save_file(
         {"centroids": np.ascontiguousarray(version.centroids, dtype=np.float32),
          "topic_ids": np.asarray(version.topic_ids, dtype=np.int64)},

@@ -1,7 +1,7 @@
 """Fit a BERTopic model over precomputed embeddings and assign documents to its topics.
 
-Pipeline: UMAP (cosine, seeded) -> Ward clustering cut at a fixed distance
-(:class:`ml.clustering.ThresholdAgglomerative`, no outliers) -> c-TF-IDF over a jieba +
+Pipeline: UMAP (cosine, seeded) -> Ward clustering cut at the best silhouette
+(:class:`ml.clustering.SilhouetteWard`, no outliers) -> c-TF-IDF over a jieba +
 English tokeniser -> KeyBERTInspired keywords. Assignment of any document (training
 rest, new texts) is nearest topic centroid in embedding space, which is what a
 safetensors-loaded BERTopic does and needs no UMAP or refit.
@@ -99,7 +99,7 @@ def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int):
     from bertopic.representation import KeyBERTInspired
     from umap import UMAP
 
-    from ml.clustering import ThresholdAgglomerative
+    from ml.clustering import SilhouetteWard
     from ml.text import make_vectorizer
 
     umap_model = UMAP(
@@ -108,10 +108,12 @@ def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int):
         min_dist=0.0,
         metric="cosine",
         random_state=config.seed,
+        n_jobs=1,
         low_memory=True,
     )
-    cluster_model = ThresholdAgglomerative(
-        distance_threshold=config.distance_threshold,
+    cluster_model = SilhouetteWard(
+        min_topics=config.min_topics,
+        max_topics=config.max_topics,
         min_cluster_size=config.min_cluster_size,
         max_fit_points=config.max_cluster_points,
         random_state=config.seed,

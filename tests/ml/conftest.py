@@ -63,10 +63,9 @@ def embeddings(corpus, embedding_spec) -> np.ndarray:
 @pytest.fixture(scope="session")
 def fitted(corpus, embeddings, config):
     """One BERTopic fit over the whole corpus (shared by the invariant tests)."""
+    from ml.config import resolve_embedding_spec
     from ml.embeddings import get_embedder
     from ml.topic_model import fit_topic_model
-
-    from ml.config import resolve_embedding_spec
 
     embedder = get_embedder(resolve_embedding_spec(config, corpus[0]))
     return fit_topic_model(corpus[0], embeddings, config, embedder)
@@ -77,7 +76,7 @@ def make_warehouse(path, texts: list[str], themes: list[str], start: datetime = 
     import duckdb
 
     n = len(texts)
-    occurred = [start + timedelta(hours=7 * i) for i in range(n)]
+    occurred = [start + timedelta(hours=5 * i) for i in range(n)]  # 52 days: inside the 8-week window
     element = {"logistics": "logistics", "refund": "after_sales", "payment": "payment", "quality": "product_quality",
                "coupon": "promotion"}
     frame = pd.DataFrame({

@@ -16,7 +16,7 @@ from ml.text import detect_language, has_chinese, make_vectorizer, tokenize
         ("", "unknown"),
         (None, "unknown"),
         ("12345 !!!", "unknown"),
-        ("买了iPhone", "zh"),
+        ("我买的iPhone充电器坏了，很失望", "zh"),
     ],
 )
 def test_detect_language(text, expected):
