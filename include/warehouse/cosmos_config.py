@@ -15,6 +15,7 @@ in-process dbt runner and partial parsing; ``EE_COSMOS_MODE=watcher`` runs one
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,23 @@ os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
 os.environ.setdefault("AIRFLOW__COSMOS__CACHE_DIR", str(_cfg.data_dir / "cosmos_cache"))
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# cosmos looks dbt up on PATH (and insists on that one with the in-process dbt runner):
+# make it the dbt of this interpreter's environment, as the Makefile does.
+_BIN = str(Path(sys.executable).parent)
+if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig  # noqa: E402
-from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior  # noqa: E402
+from cosmos.constants import (  # noqa: E402
+    ExecutionMode,
+    InvocationMode,
+    LoadMode,
+    TestBehavior,
+    TestIndirectSelection,
+)
 
-from include.warehouse.dbt_runner import dbt_env, dbt_executable  # noqa: E402
+from include.warehouse.dbt_runner import dbt_env  # noqa: E402
+from include.warehouse.manifest import ensure_manifest  # noqa: E402
 
 PROFILE_NAME = "experience_engine"
 WAREHOUSE_POOL = "warehouse"
@@ -59,9 +72,10 @@ def runtime_env() -> dict[str, str]:
 
 
 def project_config() -> ProjectConfig:
-    """The dbt project in ``dbt_project/``: no ``dbt deps`` (no packages, no network)."""
+    """The dbt project in ``dbt_project/`` and its current manifest; no ``dbt deps``."""
     return ProjectConfig(
         dbt_project_path=Path(_cfg.dbt_project_dir),
+        manifest_path=ensure_manifest(),
         install_dbt_deps=False,
         partial_parse=True,
         env_vars=runtime_env(),
@@ -83,32 +97,36 @@ def execution_config() -> ExecutionConfig:
     return ExecutionConfig(
         execution_mode=mode,
         invocation_mode=InvocationMode.DBT_RUNNER,
-        dbt_executable_path=dbt_executable(),
+        # `dbt build --select <node>` must not pull in a relationships test whose other
+        # parent is not built yet (it fails on a fresh warehouse): such tests get their own
+        # task after all their parents (RenderConfig.should_detach_multiple_parents_tests).
+        test_indirect_selection=TestIndirectSelection.CAUTIOUS,
     )
 
 
 def render_config(*, select: list[str] | None = None, exclude: list[str] | None = None) -> RenderConfig:
     """Render the main build: everything but ``tag:topics``; each node's tests run with it.
 
-    ``dbt ls`` renders the graph (cached by cosmos in its cache dir, keyed on the project
-    files), so unit tests and generic tests are known to cosmos exactly as dbt sees them.
+    The graph comes from the manifest of ``include.warehouse.manifest`` (re-parsed only when
+    the project changes), so parsing the DAG needs neither ``dbt ls`` nor the metadata DB.
     """
     return RenderConfig(
-        load_method=LoadMode.DBT_LS,
+        load_method=LoadMode.DBT_MANIFEST,
         select=select or [],
         exclude=exclude if exclude is not None else ["tag:topics"],
-        test_behavior=TestBehavior.BUILD,
-        dbt_executable_path=dbt_executable(),
-        env_vars=runtime_env(),
+        # watcher: the producer's single `dbt build` runs the tests; sensors report them per node
+        test_behavior=TestBehavior.AFTER_EACH if cosmos_mode() == "watcher" else TestBehavior.BUILD,
+        should_detach_multiple_parents_tests=cosmos_mode() == "per_model",
         enable_mock_profile=False,
     )
 
 
 def operator_args() -> dict[str, Any]:
-    """Arguments of every cosmos task: one warehouse writer at a time (pool ``warehouse``)."""
+    """Arguments of every cosmos task: one warehouse writer at a time (pool ``warehouse``).
+
+    The dbt variables reach the tasks through ``ProjectConfig.env_vars``.
+    """
     return {
         "install_deps": False,
         "pool": WAREHOUSE_POOL,
-        "env": runtime_env(),
-        "append_env": True,
     }

@@ -7,6 +7,7 @@ command line, the tests, the benchmarks and cosmos.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -132,6 +133,12 @@ def run_dbt(
         raise DbtError(f"no dbt project at {project}")
     cmd = [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir", str(project)]
     env = dbt_env(target, warehouse=warehouse, pg_schema=pg_schema, pg_dsn=pg_dsn)
+    # one target/log dir per warehouse and target: concurrent builds of different warehouses
+    # (tests, benchmarks, the DAG) never share partial-parse state or artifacts
+    key = hashlib.sha256(f"{target}|{env['EE_WAREHOUSE']}|{env.get('EE_PG_SCHEMA', '')}".encode()).hexdigest()[:12]
+    work = settings().data_dir / "dbt_runs" / key
+    env.setdefault("DBT_TARGET_PATH", str(work / "target"))
+    env.setdefault("DBT_LOG_PATH", str(work / "logs"))
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, encoding="utf-8", errors="replace")

@@ -120,6 +120,7 @@ def mirror(
                                  "(format csv, header false, force_quote *)")
                     with csv_path.open("r", encoding="utf-8") as fh:
                         cur.copy_expert(f'copy "{target}"."{table}" from stdin with (format csv)', fh)
+                    cur.execute(f'analyze "{target}"."{table}"')  # plan dbt's joins on real statistics
                     rows = duck.execute(f"select count(*) from {schema}.\"{table}\"").fetchone()[0]
                     csv_path.unlink()
                     item = MirroredTable(target, table, rows, time.perf_counter() - started)

@@ -46,7 +46,12 @@ def duckdb_stats(warehouse: Path | str | None = None, schema: str = "marts") -> 
     path = Path(warehouse or settings().warehouse)
     if not path.exists():
         raise FileNotFoundError(f"warehouse {path} does not exist; build it first")
-    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.ConnectionException:
+        # Same process already holds a read-write connection (dbt-duckdb under the in-process
+        # dbt runner, e.g. `airflow dags test`): reuse that configuration.
+        con = duckdb.connect(str(path))
     try:
         existing = {r[0] for r in con.execute(
             "select table_name from information_schema.tables where table_schema = ?", [schema]).fetchall()}

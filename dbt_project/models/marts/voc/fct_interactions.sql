@@ -7,16 +7,70 @@
     )
 }}
 -- One row per piece of customer voice (customer chat message, review text, NPS verbatim,
--- social mention). Incremental: only interactions whose inputs were loaded after the latest
--- _loaded_at already here are (re)processed; delete+insert on interaction_id makes a re-run
--- of the same interval a no-op. `dbt build --full-refresh` rebuilds from raw.
+-- social mention) with its primary service element.
+--
+-- Incremental: only interactions whose inputs were loaded after the latest loaded_at
+-- already here are (re)processed, so the keyword matching below runs on new rows only;
+-- delete+insert on interaction_id makes a re-run of the same interval a no-op.
+-- `dbt build --full-refresh` rebuilds from raw.
+--
+-- Service-element tagging: every keyword of seeds/service_element_keywords.csv found in the
+-- lower-cased text adds its weight to its element; the highest total wins; ties go to the
+-- element with the lower `priority` in seeds/service_elements.csv (product_quality,
+-- after_sales, logistics, payment, promotion, account, product_consultation, other), then
+-- the code alphabetically. No keyword at all -> 'other'.
 with
 
-tagged as (
-    select * from {{ ref('int_interactions_tagged') }}
+interactions as (
+    select * from {{ ref('int_interactions_unioned') }}
     {% if is_incremental() %}
     where _loaded_at > (select max(loaded_at) from {{ this }})
     {% endif %}
+),
+
+keywords as (
+    select element_code, lower(keyword) as keyword, weight
+    from {{ ref('service_element_keywords') }}
+),
+
+elements as (
+    select element_code, priority
+    from {{ ref('service_elements') }}
+),
+
+keyword_hits as (
+    select
+        interactions.interaction_id,
+        keywords.element_code,
+        sum(keywords.weight) as element_score
+    from interactions
+    inner join keywords
+        on {{ dbt.position('keywords.keyword', 'lower(interactions.original_text)') }} > 0
+    group by interactions.interaction_id, keywords.element_code
+),
+
+ranked as (
+    select
+        keyword_hits.interaction_id,
+        keyword_hits.element_code,
+        keyword_hits.element_score,
+        row_number() over (
+            partition by keyword_hits.interaction_id
+            order by keyword_hits.element_score desc, elements.priority asc, keyword_hits.element_code asc
+        ) as element_rank
+    from keyword_hits
+    inner join elements on keyword_hits.element_code = elements.element_code
+),
+
+tagged as (
+    select
+        interactions.*,
+        coalesce(ranked.element_code, 'other') as service_element,
+        coalesce(ranked.element_score, 0) as service_element_score
+    from interactions
+    left join ranked
+        on interactions.interaction_id = ranked.interaction_id
+        and ranked.element_rank = 1
 )
 
 select
