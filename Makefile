@@ -38,7 +38,8 @@ run: install ## generate demo data and run the whole pipeline through Airflow
 demo-data: install ## (re)generate the demo landing zone only
 	$(PY) -m include.demo.generate
 
-test: install ## run the whole test suite (what CI runs)
+test: install ## lint, then the whole test suite (what CI runs)
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 test-fast: install ## skip the slow end-to-end tests

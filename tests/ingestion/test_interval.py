@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -7,8 +7,8 @@ from include.ingestion.report import check_quarantine_share
 
 
 def test_daily_interval_in_shanghai_is_one_local_day():
-    start = datetime(2026, 9, 20, 16, 0, tzinfo=timezone.utc)  # 2026-09-21 00:00 +08:00
-    end = datetime(2026, 9, 21, 16, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 9, 20, 16, 0, tzinfo=UTC)  # 2026-09-21 00:00 +08:00
+    end = datetime(2026, 9, 21, 16, 0, tzinfo=UTC)
     assert local_day_interval(start, end, timezone="Asia/Shanghai") == (date(2026, 9, 21), date(2026, 9, 22))
 
 
