@@ -51,7 +51,7 @@ lint: install ## ruff over Python code
 bench: install ## benchmarks that print figures
 	$(PY) -m include.demo.bench --scales 1 10
 	$(PY) -m include.bench.ingestion
-	$(PY) -m ml.bench
+	$(PY) -m ml.bench --n 20000
 
 eval: install ## topic-model evaluation on ../shared/data
 	$(PY) -m ml.evaluate --input ../shared/data/banking77/test.csv --text-col text --label-col category
