@@ -21,17 +21,7 @@ renamed as (
 
 -- the catalogue is a snapshot: the latest update of a product wins
 deduped as (
-    select *
-    from (
-        select
-            *,
-            row_number() over (
-                partition by product_id
-                order by updated_at desc, _loaded_at desc, _source_file desc, _line desc
-            ) as _row_rank
-        from renamed
-    ) as ranked
-    where _row_rank = 1
+    {{ dedupe('renamed', ['product_id'], latest_first='updated_at desc') }}
 )
 
 select

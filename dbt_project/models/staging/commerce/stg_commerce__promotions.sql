@@ -23,17 +23,7 @@ renamed as (
 ),
 
 deduped as (
-    select *
-    from (
-        select
-            *,
-            row_number() over (
-                partition by promotion_id
-                order by updated_at desc, _loaded_at desc, _source_file desc, _line desc
-            ) as _row_rank
-        from renamed
-    ) as ranked
-    where _row_rank = 1
+    {{ dedupe('renamed', ['promotion_id'], latest_first='updated_at desc') }}
 )
 
 select
