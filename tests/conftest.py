@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from include.config import settings
+from tests.support import missing_resource
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -43,9 +44,7 @@ def pg_dsn() -> str:
     if problem:
         message = (f"PostgreSQL is not reachable at {dsn} ({problem}). Start the server "
                    "(127.0.0.1:5432, trust auth, database 'test') or set EE_PG_DSN.")
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_resource(message)
     return dsn
 
 
@@ -55,7 +54,5 @@ def shared_data() -> Path:
     path = settings().shared_data
     if not path.is_dir():
         message = f"real datasets not found at {path}; set EE_SHARED_DATA to the shared/data folder"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_resource(message)
     return path
