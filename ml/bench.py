@@ -5,7 +5,9 @@ Phases (each in its own process so peak RSS and cold-start costs are measured se
 * ``import_cold`` / ``import`` — import of bertopic/umap and the first UMAP fit in a fresh
   process, with an empty numba cache and with the persistent ``NUMBA_CACHE_DIR``.
 * ``assign``  — end-to-end assignment of new short messages with a saved model: embedding
-  (no cache hits), nearest-centroid topic, sentiment. Prints docs/s.
+  (no cache hits), nearest-centroid topic, sentiment. Prints docs/s for the ``accurate``
+  mode (the model's embeddings) and the ``fast`` mode (its static student), and how often
+  the two agree on the topic.
 * ``refit``   — production refit on ``--n`` texts (embedding excluded: cached by then; the
   embedding time of cache misses is printed separately), peak RSS.
 * ``naive``   — BERTopic defaults (UMAP + HDBSCAN) re-fitted on the same ``--n`` texts and
@@ -112,8 +114,17 @@ def phase_assign(n: int, fit_n: int) -> dict:
     t0 = time.perf_counter()
     assign_documents(messages, version, with_sentiment=False)
     cached = time.perf_counter() - t0
+    assign_documents(messages[:50], version, mode="fast")  # warm-up
+    t0 = time.perf_counter()
+    fast = assign_documents(messages, version, mode="fast")
+    fast_seconds = time.perf_counter() - t0
     return {"assign_docs": n, "assign_docs_per_s": round(n / seconds, 1), "assign_seconds": round(seconds, 1),
             "assign_cached_docs_per_s": round(n / cached, 1), "embedding": version.embedding_spec,
+            "assign_fast_docs_per_s": round(n / fast_seconds, 1),
+            "fast_topic_agreement": round(float(np.mean(fast.topic_ids == result.topic_ids)), 4),
+            "fast_sentiment_agreement": round(float(np.mean(
+                np.asarray(fast.sentiment_labels) == np.asarray(result.sentiment_labels))), 4),
+            "student_agreement_at_fit": version.metrics.get("student_agreement"),
             "topics": int(len(set(result.topic_ids.tolist())))}
 
 

@@ -29,6 +29,12 @@ class TopicConfig:
         window_weeks: Training window for scheduled refits.
         refit_days: A saved model older than this is refitted by ``ml.pipeline run``.
         match_threshold: Minimum centroid cosine similarity for a new topic to inherit an old id.
+        lexical_weight: Weight of the character n-gram view appended to the embeddings
+            before UMAP (:mod:`ml.lexical`); 0 turns it off.
+        lexical_dim: SVD components of that view.
+        student_epochs: Training passes of the static student used by fast assignment
+            (:mod:`ml.student`); 0 trains none.
+        student_dim: Token vector size of the student.
         seed: Seed for sampling, UMAP and everything else random.
     """
 
@@ -44,6 +50,10 @@ class TopicConfig:
     window_weeks: int = 8
     refit_days: int = 7
     match_threshold: float = 0.75
+    lexical_weight: float = 0.5
+    lexical_dim: int = 128
+    student_epochs: int = 30
+    student_dim: int = 256
     seed: int = 42
     extra: dict = field(default_factory=dict)
 

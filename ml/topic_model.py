@@ -1,6 +1,6 @@
 """Fit a BERTopic model over precomputed embeddings and assign documents to its topics.
 
-Pipeline: UMAP (cosine, seeded) -> Ward clustering cut at the best silhouette
+Pipeline: [embeddings, 0.5 x character n-gram view] (:mod:`ml.lexical`) -> UMAP (cosine, seeded) -> Ward clustering cut at the best silhouette
 (:class:`ml.clustering.SilhouetteWard`, no outliers) -> c-TF-IDF over a jieba +
 English tokeniser -> KeyBERTInspired keywords. Assignment of any document (training
 rest, new texts) is nearest topic centroid in embedding space, which is what a
@@ -87,13 +87,14 @@ def assign_to_centroids(
     return topics, probs
 
 
-def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int):
+def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int, view: np.ndarray | None = None):
     """Construct the (unfitted) BERTopic pipeline for ``config``.
 
     Args:
         config: Topic configuration.
         embedder: Embedder for KeyBERTInspired keyword embeddings; ``None`` uses plain c-TF-IDF words.
         n_docs: Number of documents the model will be fitted on (sizes UMAP and the vocabulary).
+        view: Lexical view of the fit documents, appended before UMAP with ``config.lexical_weight``.
     """
     from bertopic import BERTopic
     from bertopic.representation import KeyBERTInspired
@@ -111,6 +112,10 @@ def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int):
         n_jobs=1,
         low_memory=True,
     )
+    if view is not None and config.lexical_weight > 0:
+        from ml.lexical import ViewConcatReducer
+
+        umap_model = ViewConcatReducer(umap_model, view, config.lexical_weight)
     cluster_model = SilhouetteWard(
         min_topics=config.min_topics,
         max_topics=config.max_topics,
@@ -158,8 +163,13 @@ def fit_topic_model(
     n = len(texts)
     rng = np.random.default_rng(config.seed)
     fit_rows = np.sort(rng.choice(n, config.max_fit_docs, replace=False)) if n > config.max_fit_docs else np.arange(n)
-    model = build_bertopic(config, embedder, len(fit_rows))
     fit_texts = [texts[i] for i in fit_rows]
+    view = None
+    if config.lexical_weight > 0:
+        from ml.lexical import lexical_view
+
+        view = lexical_view(fit_texts, dim=config.lexical_dim, seed=config.seed)
+    model = build_bertopic(config, embedder, len(fit_rows), view)
     model.fit(fit_texts, embeddings[fit_rows])
     fit_topics = np.asarray(model.topics_, dtype=int)
     n_topics = int(fit_topics.max()) + 1
