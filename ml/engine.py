@@ -99,7 +99,7 @@ def fit_version(
 
     student, student_centroids = None, None
     if config.student_epochs > 0:
-        student, student_centroids = _train_student(texts, embeddings, fitted, config, spec)
+        student, student_centroids = _train_student(texts, embeddings, fitted, config)
 
     code_vectors = taxonomy_embeddings(embedder)
     per_topic_tags = None
@@ -174,7 +174,7 @@ def fit_version(
     return FitResult(version=version, topic_ids=stable)
 
 
-def _train_student(texts, embeddings, fitted, config: TopicConfig, spec: str):
+def _train_student(texts, embeddings, fitted, config: TopicConfig):
     """Distil the static student on the fit rows: targets are the topic embeddings and USE vectors."""
     from ml.embeddings import embed_with_cache, get_embedder
     from ml.student import StaticStudent
@@ -251,15 +251,10 @@ def assign_documents(
     embeddings = embed_with_cache(texts, get_embedder(version.embedding_spec), show_progress=show_progress)
     rows, probs = assign_to_centroids(embeddings, version.centroids)
     topic_ids = np.asarray(version.topic_ids)[rows]
+    use = None
     if with_sentiment:
-        model = _sentiment_model()
-        use = embed_with_cache(texts, model.embedder, show_progress=show_progress)
-        results = model.predict(texts, use)
-        labels = [r.label for r in results]
-        scores = np.array([r.score for r in results])
-    else:
-        labels, scores = ["neutral"] * len(texts), np.zeros(len(texts))
-    return Assignment(topic_ids=topic_ids, probabilities=probs, sentiment_labels=labels, sentiment_scores=scores)
+        use = embed_with_cache(texts, _sentiment_model().embedder, show_progress=show_progress)
+    return _assignment(texts, topic_ids, probs, use)
 
 
 def _assign_fast(texts: list[str], version: TopicVersion, with_sentiment: bool) -> Assignment:
@@ -269,12 +264,16 @@ def _assign_fast(texts: list[str], version: TopicVersion, with_sentiment: bool) 
         raise ValueError(f"topic model {version.version} has no static student; refit it or use mode='accurate'")
     topic_space, use_space = version.student.encode(texts)
     rows, probs = assign_to_centroids(topic_space, version.student_centroids)
-    topic_ids = np.asarray(version.topic_ids)[rows]
-    if with_sentiment:
-        results = _sentiment_model().predict(texts, use_space)
-        labels, scores = [r.label for r in results], np.array([r.score for r in results])
-    else:
+    return _assignment(texts, np.asarray(version.topic_ids)[rows], probs, use_space if with_sentiment else None)
+
+
+def _assignment(texts: list[str], topic_ids: np.ndarray, probs: np.ndarray, use: np.ndarray | None) -> Assignment:
+    """Bundle topics with sentiment scored from USE-space vectors (``None``: sentiment skipped, neutral)."""
+    if use is None:
         labels, scores = ["neutral"] * len(texts), np.zeros(len(texts))
+    else:
+        results = _sentiment_model().predict(texts, use)
+        labels, scores = [r.label for r in results], np.array([r.score for r in results])
     return Assignment(topic_ids=topic_ids, probabilities=probs, sentiment_labels=labels, sentiment_scores=scores)
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ml.embeddings import unit_rows
+
 
 def lexical_view(texts: list[str], dim: int = 128, seed: int = 42) -> np.ndarray:
     """Character 1-3-gram TF-IDF (word-bounded, sublinear) -> truncated SVD -> unit rows.
@@ -41,10 +43,7 @@ def lexical_view(texts: list[str], dim: int = 128, seed: int = 42) -> np.ndarray
     components = min(dim, matrix.shape[1] - 1, len(texts) - 1)
     if components < 1:
         return np.zeros((len(texts), 1), dtype=np.float32)
-    view = TruncatedSVD(components, random_state=seed).fit_transform(matrix).astype(np.float32)
-    norms = np.linalg.norm(view, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return view / norms
+    return unit_rows(TruncatedSVD(components, random_state=seed).fit_transform(matrix))
 
 
 class ViewConcatReducer:
@@ -67,10 +66,7 @@ class ViewConcatReducer:
         self.embedding_: np.ndarray | None = None
 
     def _combined(self, X: np.ndarray) -> np.ndarray:
-        combined = np.hstack([np.asarray(X, dtype=np.float32), self.weight * self.view])
-        norms = np.linalg.norm(combined, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return combined / norms
+        return unit_rows(np.hstack([np.asarray(X, dtype=np.float32), self.weight * self.view]))
 
     def fit(self, X: np.ndarray, y=None) -> ViewConcatReducer:  # noqa: ARG002 - sklearn signature
         """Reduce the training rows (embeddings + view)."""

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ml.embeddings import unit_rows
+
 _TOKEN = re.compile(r"[a-z0-9']+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -28,12 +30,6 @@ def student_tokens(text: str) -> list[str]:
     """Latin words and Han characters of a text, plus each adjacent pair (``"a b"``)."""
     units = _TOKEN.findall((text or "").lower())
     return units + [f"{a} {b}" for a, b in zip(units, units[1:], strict=False)]
-
-
-def _unit(x: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (x / norms).astype(np.float32)
 
 
 class StaticStudent:
@@ -76,7 +72,7 @@ class StaticStudent:
         out = hidden @ self.weight.T + self.bias
         parts, start = [], 0
         for size in self.splits:
-            parts.append(_unit(out[:, start : start + size]))
+            parts.append(unit_rows(out[:, start : start + size]))
             start += size
         return parts
 
