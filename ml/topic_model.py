@@ -87,7 +87,8 @@ def assign_to_centroids(
     return topics, probs
 
 
-def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int, view: np.ndarray | None = None):
+def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int, view: np.ndarray | None = None,
+                   preferred_topics: int | None = None):
     """Construct the (unfitted) BERTopic pipeline for ``config``.
 
     Args:
@@ -95,6 +96,7 @@ def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int, 
         embedder: Embedder for KeyBERTInspired keyword embeddings; ``None`` uses plain c-TF-IDF words.
         n_docs: Number of documents the model will be fitted on (sizes UMAP and the vocabulary).
         view: Lexical view of the fit documents, appended before UMAP with ``config.lexical_weight``.
+        preferred_topics: The previous version's topic count (kept when its cut is near-best).
     """
     from bertopic import BERTopic
     from bertopic.representation import KeyBERTInspired
@@ -122,6 +124,7 @@ def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int, 
         min_cluster_size=config.min_cluster_size,
         max_fit_points=config.max_cluster_points,
         random_state=config.seed,
+        preferred_k=preferred_topics,
     )
     representation = KeyBERTInspired(top_n_words=config.top_n_words, random_state=config.seed) if embedder else None
     return BERTopic(
@@ -141,6 +144,7 @@ def fit_topic_model(
     embeddings: np.ndarray,
     config: TopicConfig,
     embedder: Embedder | None = None,
+    preferred_topics: int | None = None,
 ) -> FittedTopics:
     """Fit on (a seeded sample of) the corpus and assign every document a topic.
 
@@ -149,6 +153,7 @@ def fit_topic_model(
         embeddings: Their unit-length embeddings, same order.
         config: Topic configuration.
         embedder: Used for KeyBERTInspired keywords (optional).
+        preferred_topics: Topic count of the previous version (see :class:`ml.clustering.SilhouetteWard`).
 
     Returns:
         The fitted model, a topic for every document, centroids and the fitted rows.
@@ -169,7 +174,7 @@ def fit_topic_model(
         from ml.lexical import lexical_view
 
         view = lexical_view(fit_texts, dim=config.lexical_dim, seed=config.seed)
-    model = build_bertopic(config, embedder, len(fit_rows), view)
+    model = build_bertopic(config, embedder, len(fit_rows), view, preferred_topics)
     model.fit(fit_texts, embeddings[fit_rows])
     fit_topics = np.asarray(model.topics_, dtype=int)
     n_topics = int(fit_topics.max()) + 1

@@ -1,4 +1,4 @@
-"""The static student: learns its targets, saves/loads, and fast assignment agrees with accurate."""
+"""The static student: learns its targets, saves/loads; fast and balanced assignment agree with accurate."""
 
 from __future__ import annotations
 
@@ -59,7 +59,8 @@ def test_no_tokens_gives_clear_error():
 
 
 def test_fast_assignment_agrees_with_accurate(tmp_path, corpus, embeddings, config):
-    from ml.engine import assign_documents, fit_version
+    from ml.assignment import assign_documents
+    from ml.engine import fit_version
     from ml.lifecycle import load_version
 
     texts, _ = corpus
@@ -75,3 +76,48 @@ def test_fast_assignment_agrees_with_accurate(tmp_path, corpus, embeddings, conf
     assert same_sign >= 0.7
     with pytest.raises(ValueError, match="unknown assignment mode"):
         assign_documents(texts[:2], version, mode="turbo")
+
+
+def test_balanced_assignment_is_exact_where_it_embeds_and_close_elsewhere(tmp_path, corpus, embeddings, config):
+    from ml.assignment import assign_documents
+    from ml.engine import fit_version
+    from ml.lifecycle import load_version
+    from ml.text import detect_language
+
+    texts, _ = corpus
+    fit_version(texts, config, root=tmp_path, embeddings=embeddings)
+    version = load_version(root=tmp_path)
+    assert version.embedding_spec == "hybrid"
+    accurate = assign_documents(texts, version)
+    balanced = assign_documents(texts, version, mode="balanced")
+    # USE is always computed: sentiment is exactly accurate's
+    np.testing.assert_allclose(balanced.sentiment_scores, accurate.sentiment_scores)
+    # Chinese rows are exact [0, USE] vectors: same topics; English rows are mostly the same
+    chinese = np.array([detect_language(t) == "zh" for t in texts])
+    assert chinese.any() and (~chinese).any()
+    np.testing.assert_array_equal(balanced.topic_ids[chinese], accurate.topic_ids[chinese])
+    assert np.mean(balanced.topic_ids == accurate.topic_ids) >= 0.95
+    assert 0 <= balanced.escalated <= int((~chinese).sum())
+    # a margin above every possible one escalates every predicted row: identical to accurate
+    version.metrics["balanced_margin"] = 3.0
+    everything = assign_documents(texts, version, mode="balanced")
+    assert everything.escalated == int((~chinese).sum())
+    np.testing.assert_array_equal(everything.topic_ids, accurate.topic_ids)
+
+
+def test_calibrated_margin_meets_the_target_with_fewest_escalations():
+    from ml.assignment import calibrate_margin
+
+    centroids = np.eye(2, dtype=np.float32)
+    # margins 0.1 .. 1.0; the two smallest-margin rows are predicted wrongly (exact says topic 1)
+    sims0 = np.linspace(0.55, 1.0, 10)
+    vectors = np.stack([sims0, 1 - sims0], axis=1).astype(np.float32)
+    exact = np.zeros(10, dtype=int)
+    exact[:2] = 1
+    predicted = np.ones(10, dtype=bool)
+    result = calibrate_margin(vectors, predicted, exact, centroids, target=1.0)
+    assert result["balanced_escalation"] == 0.2 and result["balanced_agreement"] == 1.0
+    loose = calibrate_margin(vectors, predicted, exact, centroids, target=0.8)
+    assert loose["balanced_escalation"] == 0.0 and loose["balanced_agreement"] == 0.8
+    none_predicted = calibrate_margin(vectors, np.zeros(10, dtype=bool), exact, centroids, target=0.99)
+    assert none_predicted["balanced_escalation"] == 0.0

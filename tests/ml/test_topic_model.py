@@ -47,3 +47,20 @@ def test_sampled_fit_assigns_the_rest(corpus, embeddings, config):
     result = fit_topic_model(corpus[0], embeddings, small, None)
     assert len(result.fit_rows) == 120
     assert result.topics.shape == (len(corpus[0]),) and (result.topics >= 0).all()
+
+
+def test_silhouette_ward_keeps_the_previous_topic_count_when_near_best():
+    """Blobs in 4 groups of which two pairs are close: 4 and 2 clusters both separate well."""
+    from ml.clustering import SilhouetteWard
+
+    rng = np.random.default_rng(0)
+    centers = np.array([[0, 0], [0, 1.5], [20, 0], [20, 1.5]], dtype=float)
+    X = np.vstack([c + rng.normal(scale=0.3, size=(40, 2)) for c in centers])
+    free = SilhouetteWard(min_topics=2, max_topics=8, min_cluster_size=3, silhouette_tolerance=0.2).fit(X)
+    sticky = SilhouetteWard(min_topics=2, max_topics=8, min_cluster_size=3, silhouette_tolerance=0.2,
+                            preferred_k=2).fit(X)
+    assert free.best_k_ != 2 and sticky.best_k_ == 2
+    assert len(np.unique(sticky.labels_)) == 2
+    # a preferred count whose cut is far from the best silhouette is not forced
+    far = SilhouetteWard(min_topics=2, max_topics=8, min_cluster_size=3, silhouette_tolerance=0.01, preferred_k=7).fit(X)
+    assert far.best_k_ != 7
