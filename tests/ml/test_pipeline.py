@@ -75,6 +75,21 @@ def test_assign_uses_saved_model_and_overrides(warehouse, tmp_path):
     assert versions == {fitted["version"]}
 
 
+@pytest.mark.slow
+def test_balanced_mode_falls_back_to_accurate_for_a_version_without_student(warehouse, tmp_path, corpus, capsys):
+    from ml.config import TopicConfig
+    from ml.lifecycle import load_version
+
+    root = tmp_path / "models" / "topics"
+    pipeline.fit(warehouse=warehouse, root=root, config=TopicConfig(student_epochs=0))
+    assert load_version(root=root).student is None
+    result = pipeline.assign(warehouse=warehouse, root=root, mode="balanced")
+    assert result["doc_topics"] == len(corpus[0])
+    assert "using accurate mode" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="no static student"):
+        pipeline.assign(warehouse=warehouse, root=root, mode="fast")
+
+
 def test_missing_mart_gives_clear_error(tmp_path):
     path = tmp_path / "empty.duckdb"
     duckdb.connect(str(path)).close()
