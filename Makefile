@@ -18,7 +18,7 @@ export AIRFLOW__COSMOS__CACHE_DIR := $(CURDIR)/data/cosmos_cache
 export NUMBA_CACHE_DIR := $(CURDIR)/data/numba_cache
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help install run demo-data test test-fast lint bench eval docs lock clean airflow-ui
+.PHONY: help install run demo-data test test-fast lint bench eval encoder docs lock clean airflow-ui
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ bench: install ## benchmarks that print figures
 
 eval: install ## topic-model evaluation on ../shared/data
 	$(PY) -m ml.evaluate --input ../shared/data/banking77/test.csv --text-col text --label-col category
+
+encoder: install ## fetch the optional all-mpnet-base-v2 English encoder (420 MB) into models/encoders
+	$(PY) -m ml.fetch_encoder all-mpnet-base-v2
 
 docs: install ## regenerate docs from code and build dbt docs
 	$(PY) -m include.landing.contract --docs > docs/landing_contract.md
