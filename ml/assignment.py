@@ -2,9 +2,10 @@
 
 * ``accurate`` — embed with the version's embedding model, nearest topic centroid.
 * ``balanced`` — the multilingual USE half (cheap, ~2,000 short docs/s) is always computed,
-  so sentiment is exact; the expensive sentence-transformers half (MiniLM, ~300 docs/s) is
-  predicted by the version's static student (:mod:`ml.student`) and only documents whose
-  best and second-best topic are within the version's calibrated margin are embedded for
+  so sentiment is exact; the expensive sentence-transformers half (the English model:
+  all-mpnet-base-v2 ~40-55 docs/s, MiniLM ~300 docs/s on 2 cores) is predicted by the
+  version's static student (:mod:`ml.student`) and only documents whose best and
+  second-best topic are within the version's calibrated margin are embedded for
   real. The margin is chosen at fit time on held-out training documents so that at least
   ``TopicConfig.balanced_agreement`` (0.98) of the predicted documents get the topic
   ``accurate`` would give them (``metrics.json``: ``balanced_margin``,
@@ -113,7 +114,7 @@ def balanced_vectors(texts: list[str], spec: str, student, use: np.ndarray) -> t
     from ml.embeddings import unit_rows
 
     topic_space, _ = student.encode(texts)
-    if spec != "hybrid":
+    if spec != "hybrid" and not spec.startswith("hybrid:"):
         return topic_space, np.ones(len(texts), dtype=bool)
     from ml.text import detect_language
 

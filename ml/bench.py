@@ -9,6 +9,8 @@ Phases (each in its own process so peak RSS and cold-start costs are measured se
   mode (the model's embeddings), the ``balanced`` mode (student + real embeddings where it
   is unsure) and the ``fast`` mode (the student alone), and how often each agrees with
   ``accurate`` on the topic and sentiment label.
+* ``assign_en`` — the same on English-only traffic: a model fitted on ``--assign-fit-n``
+  Banking77 train texts assigns the 3,080 test texts; docs/s and NMI per mode.
 * ``refit``   — production refit on ``--n`` texts (embedding excluded: cached by then; the
   embedding time of cache misses is printed separately), peak RSS.
 * ``naive``   — BERTopic defaults (UMAP + HDBSCAN) re-fitted on the same ``--n`` texts and
@@ -17,7 +19,7 @@ Phases (each in its own process so peak RSS and cold-start costs are measured se
 Texts come from ../shared/data (Chinese reviews, English banking queries); above the number
 of distinct texts, extra distinct texts are made by joining two real ones.
 
-Usage: ``python -m ml.bench [--n 200000] [--assign-n 5000] [--phases import,assign,refit,naive]``
+Usage: ``python -m ml.bench [--n 200000] [--assign-n 5000] [--phases import,assign,assign_en,refit,naive]``
 """
 
 from __future__ import annotations
@@ -136,6 +138,44 @@ def phase_assign(n: int, fit_n: int) -> dict:
     return out
 
 
+def phase_assign_en(fit_n: int) -> dict:
+    """English-only traffic: fit on Banking77 train texts, assign the 3,080 test texts in every mode."""
+    import pandas as pd
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from include.config import settings
+    from ml.assignment import assign_documents
+    from ml.config import TopicConfig
+    from ml.engine import fit_version
+    from ml.lifecycle import load_version
+
+    folder = settings().shared_data / "banking77"
+    if not (folder / "test.csv").exists():
+        raise SystemExit(f"benchmark data {folder} is absent (set EE_SHARED_DATA)")
+    train = pd.read_csv(folder / "train.csv").sample(fit_n, random_state=0)["text"].tolist()
+    test = pd.read_csv(folder / "test.csv")
+    texts, labels = test["text"].tolist(), test["category"].tolist()
+    root = Path(tempfile.mkdtemp(prefix="ml-bench-models-"))
+    fit_version(train, TopicConfig(), root=root)
+    version = load_version(root=root)
+    out = {"assign_en_docs": len(texts), "assign_en_embedding": version.embedding_spec}
+    accurate = None
+    for mode in ("accurate", "balanced", "fast"):
+        assign_documents(texts[:50], version, mode=mode)  # warm-up
+        os.environ["EE_DATA_DIR"] = tempfile.mkdtemp(prefix="ml-bench-cache-")  # no cache hits
+        t0 = time.perf_counter()
+        result = assign_documents(texts, version, mode=mode)
+        out[f"assign_en_{mode}_docs_per_s"] = round(len(texts) / (time.perf_counter() - t0), 1)
+        out[f"assign_en_{mode}_nmi"] = round(float(normalized_mutual_info_score(labels, result.topic_ids)), 4)
+        if accurate is None:
+            accurate = result
+        else:
+            out[f"assign_en_{mode}_topic_agreement"] = round(float(np.mean(result.topic_ids == accurate.topic_ids)), 4)
+        if mode == "balanced":
+            out["assign_en_balanced_escalated_share"] = round(result.escalated / len(texts), 4)
+    return out
+
+
 def _embeddings(texts: list[str]) -> tuple[np.ndarray, str, float]:
     from ml.config import TopicConfig, resolve_embedding_spec
     from ml.embeddings import embed_with_cache, get_embedder
@@ -202,12 +242,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=200_000, help="texts for the refit and naive phases")
     parser.add_argument("--assign-n", type=int, default=5_000, help="short messages to assign")
     parser.add_argument("--assign-fit-n", type=int, default=5_000, help="texts the assign phase's model is fitted on")
-    parser.add_argument("--phases", default="import_cold,import,assign,refit,naive",
+    parser.add_argument("--phases", default="import_cold,import,assign,assign_en,refit,naive",
                         help="comma-separated phases to run")
     parser.add_argument("--phase", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phase:
         result = {"import": phase_import, "assign": lambda: phase_assign(args.assign_n, args.assign_fit_n),
+                  "assign_en": lambda: phase_assign_en(args.assign_fit_n),
                   "refit": lambda: phase_refit(args.n), "naive": lambda: phase_naive(args.n)}[args.phase]()
         print(json.dumps(result))
         return 0

