@@ -22,6 +22,22 @@ def text_hash(text: str) -> str:
 _SHARED: dict[tuple[str, str], EmbeddingCache] = {}
 
 
+def _matrix(column, rows: int) -> np.ndarray:
+    """An Arrow list<float> column of equal-length vectors as an owned ``(rows, dim)`` float32 array."""
+    import pyarrow as pa
+
+    if rows == 0:
+        return np.zeros((0, 0), dtype=np.float32)
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    offsets = column.offsets.to_numpy()
+    dims = np.diff(offsets)
+    if column.null_count or (dims != dims[0]).any():
+        return np.stack(column.to_numpy(zero_copy_only=False)).astype(np.float32)  # ragged: the slow path
+    flat = column.values.to_numpy(zero_copy_only=False)[offsets[0] : offsets[-1]]
+    return np.array(flat, dtype=np.float32).reshape(rows, int(dims[0]))
+
+
 class EmbeddingCache:
     """Parquet-backed store of embeddings for one model id.
 
@@ -57,10 +73,12 @@ class EmbeddingCache:
 
             self._index = {}
             for part in sorted(self.folder.glob("part-*.parquet")):
-                table = pq.read_table(part)
-                hashes = table.column("text_hash").to_pylist()
-                vectors = np.stack(table.column("embedding").to_numpy(zero_copy_only=False)).astype(np.float32)
-                self._index.update(zip(hashes, vectors, strict=True))
+                # record batch by record batch, straight from Arrow's flat value buffer: the
+                # transient stays one batch (a 200,000-row part of 1,280-d vectors is 1 GB)
+                for batch in pq.ParquetFile(part).iter_batches(batch_size=16_384):
+                    hashes = batch.column("text_hash").to_pylist()
+                    vectors = _matrix(batch.column("embedding"), len(hashes))
+                    self._index.update(zip(hashes, vectors, strict=True))
         return self._index
 
     def __len__(self) -> int:

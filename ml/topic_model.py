@@ -182,8 +182,9 @@ def fit_topic_model(
     topics = np.empty(n, dtype=int)
     topics[fit_rows] = fit_topics
     rest = np.setdiff1d(np.arange(n), fit_rows)
-    if len(rest):
-        topics[rest], _ = assign_to_centroids(embeddings[rest], centroids)
+    for start in range(0, len(rest), 20_000):  # in chunks: no copy of all the other rows' embeddings
+        rows = rest[start : start + 20_000]
+        topics[rows], _ = assign_to_centroids(embeddings[rows], centroids)
     return FittedTopics(model=model, topics=topics, centroids=centroids, fit_rows=fit_rows)
 
 
