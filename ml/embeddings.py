@@ -330,4 +330,7 @@ def embed_with_cache(
             hits[i] = fresh[hashes[i]]
     if not texts:
         return np.zeros((0, embedder.dim), dtype=np.float32)
-    return np.vstack([hits[i] for i in range(len(texts))]).astype(np.float32)
+    out = np.empty((len(texts), len(hits[0])), dtype=np.float32)  # filled in place: no stacked copy
+    for i in range(len(texts)):
+        out[i] = hits[i]
+    return out

