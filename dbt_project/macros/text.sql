@@ -1,9 +1,17 @@
 {# Text helpers written with regexp_replace(text, pattern, replacement, 'g'), which DuckDB
    (RE2) and PostgreSQL (ARE) both accept; no lookarounds, no dialect-only functions. #}
 
-{# Number of CJK ideographs (U+4E00..U+9FFF) in a string. #}
+{# Language detection: ONE rule, shared with the topic engine. Its parameters are the
+   `language_rule` var in dbt_project.yml, which ml/language.py reads too, so
+   fct_interactions.language and the topic engine's routing always agree
+   (tests/ml/test_language.py runs this SQL and the Python on the same texts). #}
+{% macro _language_rule() -%}
+    {{ return(var('language_rule')) }}
+{%- endmacro %}
+
+{# Number of Han characters (the rule's han_ranges) in a string. #}
 {% macro cjk_char_count(column) -%}
-    (length(coalesce({{ column }}, '')) - length(regexp_replace(coalesce({{ column }}, ''), '[一-鿿]', '', 'g')))
+    (length(coalesce({{ column }}, '')) - length(regexp_replace(coalesce({{ column }}, ''), '[{{ _language_rule()["han_ranges"] }}]', '', 'g')))
 {%- endmacro %}
 
 {# Number of runs of Latin letters (≈ English words) in a string. #}
@@ -12,21 +20,26 @@
      - length(regexp_replace(coalesce({{ column }}, ''), '[A-Za-z]+', '', 'g')))
 {%- endmacro %}
 
-{# Language from the CJK share: share = cjk chars / (cjk chars + latin words), because one
-   Chinese character carries about as much as one English word.
-   zh: share >= 0.7; en: share <= 0.2; mixed: in between; unknown: neither CJK nor Latin
-   letters (digits, emoji, punctuation only). #}
+{# The text without the rule's ignored placeholders (<EMAIL>, <PHONE>). #}
+{% macro language_evidence(column) -%}
+    regexp_replace(coalesce({{ column }}, ''), '{{ _language_rule()["ignore_pattern"] }}', '', 'g')
+{%- endmacro %}
+
+{# Language from the Han share: han / (han + latin_word_weight * latin_words).
+   zh: share >= zh_min_han_share; en: share <= en_max_han_share; mixed: in between;
+   unknown: neither Han characters nor Latin words (digits, emoji, punctuation only). #}
 {% macro language_from_counts(cjk_chars, latin_words) -%}
+    {%- set rule = _language_rule() -%}
     case
         when {{ cjk_chars }} + {{ latin_words }} = 0 then 'unknown'
-        when 1.0 * {{ cjk_chars }} / ({{ cjk_chars }} + {{ latin_words }}) >= 0.7 then 'zh'
-        when 1.0 * {{ cjk_chars }} / ({{ cjk_chars }} + {{ latin_words }}) <= 0.2 then 'en'
+        when 1.0 * {{ cjk_chars }} / ({{ cjk_chars }} + {{ rule["latin_word_weight"] }} * {{ latin_words }}) >= {{ rule["zh_min_han_share"] }} then 'zh'
+        when 1.0 * {{ cjk_chars }} / ({{ cjk_chars }} + {{ rule["latin_word_weight"] }} * {{ latin_words }}) <= {{ rule["en_max_han_share"] }} then 'en'
         else 'mixed'
     end
 {%- endmacro %}
 
 {% macro detect_language(column) -%}
-    {{ language_from_counts(cjk_char_count(column), latin_word_count(column)) }}
+    {{ language_from_counts(cjk_char_count(language_evidence(column)), latin_word_count(language_evidence(column))) }}
 {%- endmacro %}
 
 {# Redact e-mail addresses and phone numbers: mainland mobile numbers (1[3-9] + 9 digits,

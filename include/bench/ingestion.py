@@ -1,7 +1,7 @@
 """Ingestion benchmark: generate N interactions, load them, print throughput and peak RSS.
 
-    python -m include.bench.ingestion                 # ~1,100,000 interactions (scale 6)
-    python -m include.bench.ingestion --scale 1       # the default demo volume
+    xe bench ingestion                 # ~1,100,000 interactions (scale 6)
+    xe bench ingestion --scale 1       # the default demo volume
 
 Runs in a scratch folder (default: a temporary directory), so it never touches the
 project's warehouse. Generation and loading run in separate child processes so each
@@ -10,7 +10,6 @@ one's peak RSS is measured on its own.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import resource
@@ -38,35 +37,34 @@ print(json.dumps({"seconds": seconds, "rows_read": sum(r.rows_read for r in resu
 """
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m include.bench.ingestion", description=__doc__.split("\n")[0])
-    parser.add_argument("--scale", type=float, default=6.0, help="generator scale (6 ≈ 1,100,000 interactions)")
-    parser.add_argument("--weeks", type=int, default=8)
-    parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 9, 21))
-    parser.add_argument("--workdir", help="scratch folder (default: a temporary directory)")
-    args = parser.parse_args(argv)
+def run_bench(scale: float = 6.0, weeks: int = 8, start: date = date(2026, 9, 21),
+              workdir: Path | None = None) -> dict:
+    """Generate ``scale`` x the demo in a scratch folder, load it, print and return the figures.
 
-    work = Path(args.workdir or tempfile.mkdtemp(prefix="ee-bench-"))
+    Raises:
+        subprocess.CalledProcessError: When generation or loading fails.
+    """
+    work = Path(workdir or tempfile.mkdtemp(prefix="ee-bench-"))
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "EE_DATA_DIR": str(work),
            "EE_LANDING_DIR": str(work / "landing"), "EE_WAREHOUSE": str(work / "warehouse.duckdb")}
-    end = args.start + timedelta(weeks=args.weeks)
+    end = start + timedelta(weeks=weeks)
     print(f"scratch folder: {work}", flush=True)
 
     t = time.perf_counter()
-    gen = subprocess.run([sys.executable, "-m", "include.demo.generate", "--weeks", str(args.weeks),
-                          "--scale", str(args.scale), "--start", args.start.isoformat(), "--quiet"],
+    gen = subprocess.run([sys.executable, "-m", "include.cli", "demo", "generate", "--weeks", str(weeks),
+                          "--scale", str(scale), "--start", start.isoformat(), "--quiet"],
                          env=env, check=True, cwd=PROJECT_ROOT, capture_output=True, text=True)
     gen_seconds = time.perf_counter() - t
     gen_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(gen.stdout.strip()[-800:], flush=True)
 
-    load = subprocess.run([sys.executable, "-c", _LOAD_CHILD, args.start.isoformat(), end.isoformat()],
+    load = subprocess.run([sys.executable, "-c", _LOAD_CHILD, start.isoformat(), end.isoformat()],
                           env=env, check=True, cwd=PROJECT_ROOT, capture_output=True, text=True)
     figures = json.loads(load.stdout.strip().splitlines()[-1])
     size_mb = sum(p.stat().st_size for p in (work / "landing").rglob("*") if p.is_file()) / 1e6
     report = {
-        "scale": args.scale,
-        "weeks": args.weeks,
+        "scale": scale,
+        "weeks": weeks,
         "landing_mb": round(size_mb, 1),
         "generate_seconds": round(gen_seconds, 1),
         "generate_peak_rss_mb": round(gen_rss, 1),
@@ -79,8 +77,4 @@ def main(argv: list[str] | None = None) -> int:
         "warehouse_mb": round((work / "warehouse.duckdb").stat().st_size / 1e6, 1),
     }
     print(json.dumps(report))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return report

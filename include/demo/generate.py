@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m include.demo.generate --weeks 8 --seed 42 --start 2026-09-21 --scale 1.0
+    xe demo generate --weeks 8 --seed 42 --start 2026-09-21 --scale 1.0
 
 Writes ``<out>/<source>/dt=YYYY-MM-DD/part-0000.<ext>`` for every source of the landing
 contract plus ``<out>/_ground_truth/`` (incidents, voice labels, malformed rows). The output
@@ -12,19 +12,17 @@ byte-identical files. See docs/demo_data.md.
 
 from __future__ import annotations
 
-import argparse
 import random
 import resource
 import shutil
-import sys
 import time as wallclock
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from include.config import settings
 from include.demo.catalog import build_products, build_promotions
-from include.demo.config import FORMATS, INCIDENT_TYPES, GeneratorConfig, plan_incidents
+from include.demo.config import GeneratorConfig, plan_incidents
 from include.demo.ground_truth import (
     GROUND_TRUTH_DIR,
     VOICE_SOURCES,
@@ -141,64 +139,3 @@ def generate(config: GeneratorConfig) -> Summary:
     summary.seconds = wallclock.perf_counter() - began
     summary.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return summary
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
-
-
-def _incidents(value: str) -> tuple[str, ...]:
-    value = value.strip().lower()
-    if value in ("", "none"):
-        return ()
-    if value == "all":
-        return INCIDENT_TYPES
-    chosen = tuple(v.strip() for v in value.split(",") if v.strip())
-    unknown = [v for v in chosen if v not in INCIDENT_TYPES]
-    if unknown:
-        raise argparse.ArgumentTypeError(f"unknown incident type(s) {', '.join(unknown)}; "
-                                         f"choose from {', '.join(INCIDENT_TYPES)}, 'all' or 'none'")
-    return chosen
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m include.demo.generate",
-        description="Generate the deterministic demo landing zone (all contract sources, "
-                    "injected incidents and ground truth). See docs/demo_data.md.")
-    parser.add_argument("--weeks", type=int, default=8, help="weeks to generate (default 8)")
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="volume multiplier; 1.0 gives about 185k interactions in 8 weeks (default 1.0)")
-    parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    parser.add_argument("--start", type=_date, default=date(2026, 9, 21),
-                        help="first local business day, YYYY-MM-DD (default 2026-09-21, a Monday)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="landing directory (default: settings().landing_dir, i.e. $EE_LANDING_DIR)")
-    parser.add_argument("--format", dest="fmt", choices=FORMATS, default="jsonl", help="file format (default jsonl)")
-    parser.add_argument("--bad-row-rate", type=float, default=0.0005,
-                        help="share of rows given a malformed twin or duplicate (default 0.0005)")
-    parser.add_argument("--incidents", type=_incidents, default=INCIDENT_TYPES,
-                        help=f"comma list of {', '.join(INCIDENT_TYPES)}; or 'all' (default) / 'none'")
-    parser.add_argument("--quiet", action="store_true", help="no progress output, only the summary")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    config = GeneratorConfig(weeks=args.weeks, scale=args.scale, seed=args.seed, start=args.start, out=args.out,
-                             fmt=args.fmt, bad_row_rate=args.bad_row_rate, incidents=args.incidents,
-                             quiet=args.quiet)
-    try:
-        summary = generate(config)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(summary.render())
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -2,7 +2,7 @@
 
 Each source is a pydantic model. The same model validates incoming rows, names the raw
 warehouse table and its column types, and renders the contract documentation
-(``python -m include.landing.contract --docs``).
+(``xe contract --docs``).
 
 Layout of the landing zone::
 
@@ -21,8 +21,6 @@ Layout of the landing zone::
 
 from __future__ import annotations
 
-import argparse
-import sys
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Annotated, ClassVar, Literal, Optional, get_args, get_origin
@@ -316,25 +314,3 @@ def contract_markdown() -> str:
                          f"{'; '.join(constraints)} |")
         lines.append("")
     return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m include.landing.contract",
-        description="Show the landing contract: sources, fields, types and raw-table DDL.",
-    )
-    parser.add_argument("--docs", action="store_true", help="print the contract as Markdown")
-    parser.add_argument("--ddl", action="store_true", help="print the raw-table DDL")
-    args = parser.parse_args(argv)
-    if args.ddl:
-        print(";\n\n".join(raw_table_ddl(s) for s in SOURCES) + ";")
-    elif args.docs:
-        print(contract_markdown())
-    else:
-        for source, model in SOURCES.items():
-            print(f"{source:18s} pk={','.join(model.primary_key):28s} {model.description}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

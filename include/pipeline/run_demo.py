@@ -1,4 +1,4 @@
-"""Run the whole pipeline end to end through Airflow on embedded defaults (``make run``).
+"""Run the whole pipeline end to end through Airflow on embedded defaults (``xe run``, ``make run``).
 
 Steps: generate the demo landing zone (skipped when the same arguments already produced
 it), prepare Airflow (SQLite metadata under ``data/airflow``, the ``warehouse`` pool), then
@@ -14,7 +14,6 @@ At the end it prints where every output is.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -26,6 +25,7 @@ from pathlib import Path
 from include.config import PROJECT_ROOT, settings
 
 STAGES = ("ingest_landing", "build_warehouse", "voc_topics")
+DEFAULT_START = date(2026, 9, 21)
 
 
 def airflow_env() -> dict[str, str]:
@@ -60,17 +60,22 @@ def _run(cmd: list[str], env: dict[str, str], log_path: Path) -> int:
         return subprocess.run(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT).returncode
 
 
-def generate_demo(args: argparse.Namespace, env: dict[str, str]) -> None:
+def generate_demo(weeks: int, scale: float, seed: int, start: date, regenerate: bool = False) -> None:
+    """Generate the demo landing zone, unless the same arguments already produced it."""
+    from include.demo.config import GeneratorConfig
+    from include.demo.generate import generate
+
     cfg = settings()
     stamp = cfg.landing_dir / "_ground_truth" / "run_demo_args.json"
-    wanted = {"weeks": args.weeks, "scale": args.scale, "seed": args.seed, "start": args.start.isoformat()}
-    if stamp.exists() and json.loads(stamp.read_text()) == wanted and not args.regenerate:
+    wanted = {"weeks": weeks, "scale": scale, "seed": seed, "start": start.isoformat()}
+    if stamp.exists() and json.loads(stamp.read_text()) == wanted and not regenerate:
         print(f"• demo data: up to date in {cfg.landing_dir} (use --regenerate to rebuild)")
         return
-    print(f"• demo data: generating {args.weeks} weeks at scale {args.scale} (seed {args.seed}) ...", flush=True)
-    cmd = [sys.executable, "-m", "include.demo.generate", "--weeks", str(args.weeks), "--scale", str(args.scale),
-           "--seed", str(args.seed), "--start", args.start.isoformat(), "--out", str(cfg.landing_dir)]
-    subprocess.run(cmd, env=env, check=True, cwd=PROJECT_ROOT)
+    print(f"• demo data: generating {weeks} weeks at scale {scale} (seed {seed}) ...", flush=True)
+    summary = generate(GeneratorConfig(weeks=weeks, scale=scale, seed=seed, start=start, out=cfg.landing_dir,
+                                       quiet=True))
+    print(f"  {summary.interactions:,} interactions, {summary.voice_texts:,} voice texts "
+          f"({summary.seconds:.0f}s)", flush=True)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(json.dumps(wanted))
 
@@ -84,7 +89,7 @@ def prepare_airflow(env: dict[str, str]) -> None:
     ]
     for cmd in steps:
         if _run(cmd, env, logs / "airflow_setup.log") != 0:
-            raise SystemExit(f"'{' '.join(cmd)}' failed; see {logs / 'airflow_setup.log'}")
+            raise RuntimeError(f"'{' '.join(cmd)}' failed; see {logs / 'airflow_setup.log'}")
     print(f"• airflow: metadata in {env['AIRFLOW_HOME']} ready ({time.perf_counter() - began:.0f}s)")
 
 
@@ -110,7 +115,7 @@ def run_dag(dag_id: str, logical_date: date, conf: dict, env: dict[str, str]) ->
     seconds = time.perf_counter() - began
     if code != 0:
         tail = log_path.read_text().splitlines()[-25:]
-        raise SystemExit(f"✗ {dag_id} failed after {seconds:.0f}s. Last lines of {log_path}:\n" + "\n".join(tail))
+        raise RuntimeError(f"✗ {dag_id} failed after {seconds:.0f}s. Last lines of {log_path}:\n" + "\n".join(tail))
     print(f"  {dag_id} succeeded in {seconds:.0f}s", flush=True)
     return seconds
 
@@ -144,41 +149,42 @@ def print_outputs(timings: dict[str, float]) -> None:
   DAG run logs         {cfg.data_dir / 'logs'}
   Airflow metadata     {cfg.data_dir / 'airflow'}   (UI: make airflow-ui)
   dbt docs             make docs, then open dbt_project/target/index.html
+  topics               xe topics list          quality: xe eval demo (scores vs the demo's ground truth)
   stage timings        """ + ", ".join(f"{k} {v:.0f}s" for k, v in timings.items()))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m include.pipeline.run_demo",
-        description="Generate demo data and run every pipeline stage through its real Airflow DAG "
-        "(airflow dags test) on embedded defaults: DuckDB warehouse, SQLite Airflow metadata.",
-    )
-    parser.add_argument("--weeks", type=int, default=8, help="weeks of demo data (default 8)")
-    parser.add_argument("--scale", type=float, default=1.0, help="demo volume multiplier (default 1.0)")
-    parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 9, 21),
-                        help="first demo day, a Monday (default 2026-09-21)")
-    parser.add_argument("--regenerate", action="store_true", help="regenerate demo data even if up to date")
-    parser.add_argument("--stages", default=",".join(STAGES),
-                        help=f"comma-separated DAGs to run, in order (default {','.join(STAGES)})")
-    args = parser.parse_args(argv)
+def run_pipeline(weeks: int = 8, scale: float = 1.0, seed: int = 42, start: date = DEFAULT_START,
+                 regenerate: bool = False, stages: tuple[str, ...] = STAGES) -> dict[str, float]:
+    """Generate the demo (when needed) and run each stage's DAG in order; print where outputs are.
 
+    Args:
+        weeks: Weeks of demo data.
+        scale: Demo volume multiplier.
+        seed: Demo random seed.
+        start: First demo day (a Monday).
+        regenerate: Regenerate the demo even when it is up to date.
+        stages: DAG ids to run, in order.
+
+    Returns:
+        Seconds per stage.
+
+    Raises:
+        ValueError: On an unknown stage.
+        RuntimeError: When a DAG run fails (the message names its log).
+    """
+    unknown = [s for s in stages if not (PROJECT_ROOT / "dags" / f"{s}.py").exists()]
+    if unknown:
+        raise ValueError(f"unknown stage(s) {', '.join(unknown)}: no dags/<stage>.py; stages are {', '.join(STAGES)}")
     env = airflow_env()
     os.environ.update({k: v for k, v in env.items() if k.startswith(("AIRFLOW", "EE_", "NUMBA", "HF_"))})
-    end = args.start + timedelta(weeks=args.weeks)
+    end = start + timedelta(weeks=weeks)
     began = time.perf_counter()
-    generate_demo(args, env)
+    generate_demo(weeks, scale, seed, start, regenerate)
     prepare_airflow(env)
     timings: dict[str, float] = {}
-    for dag_id in [s.strip() for s in args.stages.split(",") if s.strip()]:
-        if not (PROJECT_ROOT / "dags" / f"{dag_id}.py").exists():
-            raise SystemExit(f"unknown stage {dag_id!r}: no dags/{dag_id}.py")
-        conf = {"start": args.start.isoformat(), "end": end.isoformat()}
+    for dag_id in stages:
+        conf = {"start": start.isoformat(), "end": end.isoformat()}
         timings[dag_id] = run_dag(dag_id, end - timedelta(days=1), conf, env)
     print_outputs(timings)
     print(f"\nDone in {time.perf_counter() - began:.0f}s.")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return timings

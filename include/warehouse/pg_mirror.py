@@ -6,13 +6,12 @@ table is exported by DuckDB to a temporary CSV file and streamed into PostgreSQL
 ``COPY ... FROM STDIN`` through psycopg2. (DuckDB's own postgres extension is a download
 and is not available offline.)
 
-    python -m include.warehouse.pg_mirror --prefix ee
-    python -m include.warehouse.pg_mirror --prefix ci_1234 --drop   # remove ci_1234_* schemas
+    xe warehouse mirror-pg --prefix ee
+    xe warehouse mirror-pg --prefix ci_1234 --drop  # remove ci_1234_* schemas
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import tempfile
@@ -147,33 +146,3 @@ def drop_schemas(prefix: str, *, dsn: str | None = None) -> list[str]:
             cur.execute(f'drop schema "{name}" cascade')
     pg.close()
     return names
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m include.warehouse.pg_mirror",
-        description="Copy the DuckDB raw (and voc) schemas to PostgreSQL as <prefix>_raw / <prefix>_voc, "
-        "replacing them, so `dbt build --target postgres` can run.",
-    )
-    parser.add_argument("--prefix", default="ee", help="schema prefix = dbt EE_PG_SCHEMA (default ee)")
-    parser.add_argument("--warehouse", help="DuckDB file (default EE_WAREHOUSE)")
-    parser.add_argument("--dsn", help="PostgreSQL DSN (default EE_PG_DSN)")
-    parser.add_argument("--drop", action="store_true", help="drop <prefix> and <prefix>_* schemas instead")
-    args = parser.parse_args(argv)
-    try:
-        if args.drop:
-            dropped = drop_schemas(args.prefix, dsn=args.dsn)
-            print(f"dropped {len(dropped)} schema(s): {', '.join(dropped) or '-'}")
-            return 0
-        started = time.perf_counter()
-        copied = mirror(args.prefix, warehouse=args.warehouse, dsn=args.dsn)
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    total = sum(t.rows for t in copied)
-    print(f"mirrored {len(copied)} tables, {total:,} rows in {time.perf_counter() - started:.1f} s")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,13 +6,12 @@ files in a scratch directory, loads them with the ingestion loader into a scratc
 warehouse, runs dbt there and prints the ``other`` share per dataset. Nothing is written
 to the project's landing zone or warehouse, and the data is never committed.
 
-    python -m include.warehouse.real_reviews --scratch data/real_reviews
-    python -m include.warehouse.real_reviews --limit 2000      # a quick sample
+    xe eval real-reviews --scratch data/real_reviews
+    xe eval real-reviews --limit 2000      # a quick sample
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import shutil
@@ -148,35 +147,3 @@ def run(scratch: Path, limit: int | None = None, shared_data: Path | None = None
     return {"reviews_read": len(reviews), "rows_loaded": result.rows_loaded,
             "rows_quarantined": result.rows_quarantined, "seconds": round(time.perf_counter() - started, 1),
             "datasets": shares}
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m include.warehouse.real_reviews",
-        description="Land the real review datasets of ../shared/data as `reviews`, load them into a "
-        "scratch warehouse, run dbt and print the share of reviews tagged 'other'.",
-    )
-    parser.add_argument("--scratch", default=None, help="scratch dir (default <EE_DATA_DIR>/real_reviews)")
-    parser.add_argument("--limit", type=int, help="rows per dataset (default: all)")
-    parser.add_argument("--shared-data", help="folder with the datasets (default EE_SHARED_DATA)")
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    args = parser.parse_args(argv)
-    scratch = Path(args.scratch) if args.scratch else settings().data_dir / "real_reviews"
-    try:
-        out = run(scratch, args.limit, Path(args.shared_data) if args.shared_data else None)
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(out, ensure_ascii=False))
-        return 0
-    print(f"{out['reviews_read']:,} reviews read, {out['rows_loaded']:,} loaded, "
-          f"{out['rows_quarantined']:,} quarantined ({out['seconds']} s)")
-    for name, d in out["datasets"].items():
-        top = ", ".join(f"{k} {v:,}" for k, v in list(d["elements"].items())[:8])
-        print(f"  {name:24s} {d['reviews']:>7,d} review texts, 'other' share {d['other_share']:.1%}  [{top}]")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -42,7 +42,7 @@ def airflow_run(tmp_path_factory):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    subprocess.run([sys.executable, "-m", "include.demo.generate", "--weeks", "2", "--scale", "0.05",
+    subprocess.run([sys.executable, "-m", "include.cli", "demo", "generate", "--weeks", "2", "--scale", "0.05",
                     "--start", START, "--quiet", "--bad-row-rate", "0.002"], env=env, check=True)
     subprocess.run(["airflow", "db", "migrate"], env=env, check=True, capture_output=True)
     subprocess.run(["airflow", "pools", "set", "warehouse", "1", "test"], env=env, check=True, capture_output=True)

@@ -67,8 +67,8 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
     root = tmp_path_factory.mktemp("dbt_demo")
     landing, warehouse = root / "landing", root / "warehouse.duckdb"
     subprocess.run(
-        [sys.executable, "-m", "include.demo.generate", "--weeks", str(WEEKS), "--scale", str(SCALE),
-         "--seed", "42", "--start", START.isoformat(), "--out", str(landing), "--quiet"],
+        [sys.executable, "-m", "include.cli", "demo", "generate", "--weeks", str(WEEKS), "--scale", str(SCALE),
+         "--seed", "42", "--start", START.isoformat(), "--landing", str(landing), "--quiet"],
         check=True, cwd=settings().home, env={**os.environ, "PYTHONPATH": str(settings().home)},
         capture_output=True,
     )

@@ -132,6 +132,15 @@ def test_language_matches_the_generated_language(demo_warehouse):
     assert agreement > LANGUAGE_AGREEMENT_FLOOR
 
 
+def test_language_is_the_topic_engines_language(demo_warehouse):
+    """One rule (dbt_project.yml var language_rule): the marts and ml.language never disagree."""
+    from ml.language import detect_language
+
+    rows = demo_warehouse.query("select text_redacted, language from marts.fct_interactions")
+    disagreements = [(text, lang) for text, lang in rows if detect_language(text) != lang]
+    assert len(rows) > 1000 and not disagreements, disagreements[:5]
+
+
 def test_no_phone_number_or_email_survives_redaction(demo_warehouse):
     texts = [r[0] for r in demo_warehouse.query("select text_redacted from marts.fct_interactions")]
     mobile = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")

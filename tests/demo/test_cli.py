@@ -14,22 +14,22 @@ from tests.demo.test_determinism import checksums
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "PYTHONHASHSEED": "123"}
-    return subprocess.run([sys.executable, "-m", "include.demo.generate", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "include.cli", "demo", "generate", *args], capture_output=True,
                           text=True, env=env, cwd=PROJECT_ROOT, timeout=120)
 
 
 def test_help():
     result = _cli("--help")
     assert result.returncode == 0
-    for option in ("--weeks", "--scale", "--seed", "--start", "--out", "--format", "--bad-row-rate",
+    for option in ("--weeks", "--scale", "--seed", "--start", "--landing", "--format", "--bad-row-rate",
                    "--incidents", "--quiet"):
         assert option in result.stdout
 
 
 def test_bad_input_is_rejected_clearly(tmp_path):
-    result = _cli("--weeks", "0", "--out", str(tmp_path))
+    result = _cli("--weeks", "0", "--landing", str(tmp_path))
     assert result.returncode == 2 and "weeks must be >= 1" in result.stderr
-    result = _cli("--incidents", "meteor", "--out", str(tmp_path))
+    result = _cli("--incidents", "meteor", "--landing", str(tmp_path))
     assert result.returncode == 2 and "unknown incident type" in result.stderr
     result = _cli("--start", "21/09/2026")
     assert result.returncode == 2 and "not a date" in result.stderr
@@ -37,7 +37,7 @@ def test_bad_input_is_rejected_clearly(tmp_path):
 
 
 def test_small_run_prints_progress_and_summary(tmp_path):
-    result = _cli("--weeks", "1", "--scale", "0.02", "--out", str(tmp_path), "--format", "csv")
+    result = _cli("--weeks", "1", "--scale", "0.02", "--landing", str(tmp_path), "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert "week 1/1" in result.stdout
     assert "interactions" in result.stdout and "voice texts" in result.stdout

@@ -41,7 +41,7 @@ def corpus() -> tuple[list[str], list[str]]:
 @pytest.fixture(scope="session")
 def config():
     """Production configuration with the test seed."""
-    from ml.config import TopicConfig
+    from ml.topics.config import TopicConfig
 
     return TopicConfig(seed=42)
 
@@ -49,15 +49,15 @@ def config():
 @pytest.fixture(scope="session")
 def embedding_spec(corpus, config) -> str:
     """The embedder spec production resolves for this corpus (hybrid: it contains Chinese)."""
-    from ml.config import resolve_embedding_spec
+    from ml.embedding import resolve_embedding_spec
 
-    return resolve_embedding_spec(config, corpus[0])
+    return resolve_embedding_spec(config.embedding_model, corpus[0])
 
 
 @pytest.fixture(scope="session")
 def embeddings(corpus, embedding_spec) -> np.ndarray:
     """Precomputed (cached) embeddings of the corpus."""
-    from ml.embeddings import embed_with_cache, get_embedder
+    from ml.embedding import embed_with_cache, get_embedder
 
     return embed_with_cache(corpus[0], get_embedder(embedding_spec))
 
@@ -65,11 +65,10 @@ def embeddings(corpus, embedding_spec) -> np.ndarray:
 @pytest.fixture(scope="session")
 def fitted(corpus, embeddings, config):
     """One BERTopic fit over the whole corpus (shared by the invariant tests)."""
-    from ml.config import resolve_embedding_spec
-    from ml.embeddings import get_embedder
-    from ml.topic_model import fit_topic_model
+    from ml.embedding import get_embedder, resolve_embedding_spec
+    from ml.topics.model import fit_topic_model
 
-    embedder = get_embedder(resolve_embedding_spec(config, corpus[0]))
+    embedder = get_embedder(resolve_embedding_spec(config.embedding_model, corpus[0]))
     return fit_topic_model(corpus[0], embeddings, config, embedder)
 
 

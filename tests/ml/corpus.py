@@ -55,3 +55,14 @@ def build_corpus() -> tuple[list[str], list[str]]:
             texts.append(template.format(x=filler))
             themes.append(theme)
     return texts, themes
+
+
+#: New texts (not in the corpus) assigned with a model fitted on it: Chinese, English and
+#: mixed-language messages, so language routing and every assignment mode are exercised.
+NEW_TEXTS: list[str] = [
+    "iPhone 屏幕碎了", "快递三天了还没到，tracking 一直不更新", "refund 申请了两周还没到账", "my parcel is stuck",
+    "退款什么时候到", "the charger arrived broken", "优惠券不能用", "coupon code SAVE20 does not work",
+    "花呗付款失败了", "payment failed twice at checkout", "耳机用了一天就坏了", "where is my money back",
+    "骑手说送达了但是没收到", "the discount is not applied to my order", "银行卡被扣了两次钱", "Kindle 充电器坏了",
+    "好的谢谢", "ok thanks", "😡😡😡", "",
+]

@@ -133,11 +133,12 @@ redacted as (
 ),
 
 -- language evidence from the redacted text without the <EMAIL>/<PHONE> placeholders
+-- (the one rule shared with the topic engine: macros/text.sql, var language_rule)
 measured as (
     select
         redacted.*,
-        {{ cjk_char_count("regexp_replace(redacted.text_redacted, '<(EMAIL|PHONE)>', '', 'g')") }} as cjk_chars,
-        {{ latin_word_count("regexp_replace(redacted.text_redacted, '<(EMAIL|PHONE)>', '', 'g')") }} as latin_words
+        {{ cjk_char_count(language_evidence('redacted.text_redacted')) }} as cjk_chars,
+        {{ latin_word_count(language_evidence('redacted.text_redacted')) }} as latin_words
     from redacted
 )
 

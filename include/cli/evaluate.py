@@ -1,0 +1,191 @@
+"""``xe eval``: score the pipeline's own output; each command prints one JSON line last."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from include.cli.common import emit_json, json_option, landing_option, note, warehouse_option
+
+_OUT = click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                    help="Also write the result (with what was measured) to this JSON file.")
+_NAME = click.option("--name", default=None, help="Name of this measurement in the saved result (e.g. banking77).")
+
+
+def _save(out: Path | None, record: dict) -> None:
+    if out is None:
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(record, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+
+
+def _split_name(path: Path, split: str | None) -> str:
+    """What was measured: the split's name, or the whole file (named, so test.csv reads as a test split)."""
+    return split if split else f"whole {Path(path).name}"
+
+
+def _record(kind: str, name: str | None, source: str, split: str, result: dict) -> dict:
+    return {"kind": kind, "name": name or Path(source).stem, "input": source, "split": split,
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "result": result}
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Score the pipeline's output against labelled data (one JSON line last, for scripts).
+
+    `make eval` runs them all on ../shared/data and the demo and refreshes the README's table.
+    """
+
+
+@eval_group.command("topics")
+@click.option("--input", "input_path", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Labelled CSV.")
+@click.option("--text-col", required=True, help="Column holding the text.")
+@click.option("--label-col", required=True, help="Column holding the reference label (intent, category).")
+@click.option("--split", default=None, help="Keep only rows whose `split` column equals this (e.g. test).")
+@click.option("--sample", type=int, default=None, help="Evaluate on a seeded sample of N rows.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the sample and the model.")
+@click.option("--no-cache", is_flag=True, help="Embed everything (measures cold speed).")
+@_NAME
+@_OUT
+@json_option
+def eval_topics(input_path, text_col, label_col, split, sample, seed, no_cache, name, out, as_json) -> None:
+    """Cluster a labelled CSV with the production topic configuration; print NMI, ARI, purity.
+
+    The number of topics is never given to the model. Output keys: nmi, ari, purity,
+    n_topics, n_labels, outlier_rate, docs_per_second, peak_rss_mb, n_docs, embedding.
+    """
+    import logging
+
+    from ml.evaluation import evaluate_topics, load_labelled_csv
+
+    if not as_json:
+        logging.basicConfig(level=logging.INFO, format="[eval] %(message)s")
+    df = load_labelled_csv(input_path, text_col, label_col, sample, seed, split=split)
+    split_name = _split_name(input_path, split)
+    result = {**evaluate_topics(df, seed=seed, use_cache=not no_cache), "split": split_name,
+              "sample": sample, "seed": seed}
+    _save(out, _record("topics", name, str(input_path), split_name, result))
+    emit_json(result)
+
+
+@eval_group.command("sentiment")
+@click.option("--input", "input_path", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="CSV with a text column (and a label column).")
+@click.option("--text-col", required=True, help="Column holding the text.")
+@click.option("--label-col", default=None,
+              help="Reference labels: negative/neutral/positive, or 0/1 (binary: the score's sign decides).")
+@click.option("--split", default=None, help="Keep only rows whose `split` column equals this (e.g. test).")
+@click.option("--sample", type=int, default=None, help="Evaluate on a seeded sample of N rows.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the sample.")
+@_NAME
+@_OUT
+@json_option
+def eval_sentiment(input_path, text_col, label_col, split, sample, seed, name, out, as_json) -> None:
+    """Score texts with the production sentiment model; with labels print accuracy and macro-F1.
+
+    Output keys: accuracy, macro_f1, n, task (three_class / binary), docs_per_second, label_shares.
+    """
+    from ml.evaluation import evaluate_sentiment, load_labelled_csv
+
+    df = load_labelled_csv(input_path, text_col, label_col, sample, seed, split=split)
+    if not as_json:
+        note(f"[eval] scoring {len(df):,} texts ...")
+    split_name = _split_name(input_path, split)
+    result = {**evaluate_sentiment(df["text"].tolist(), df["label"].tolist() if label_col else None),
+              "split": split_name, "sample": sample}
+    _save(out, _record("sentiment", name, str(input_path), split_name, result))
+    emit_json(result)
+
+
+def run_demo_eval(landing: Path | None, warehouse: Path | None, as_json: bool, out: Path | None = None) -> dict:
+    """Score a demo warehouse against its ground truth; print a summary and one JSON line."""
+    from include.config import settings
+    from ml.evaluation import evaluate_demo
+
+    cfg = settings()
+    landing, warehouse = landing or cfg.landing_dir, warehouse or cfg.warehouse
+    result = evaluate_demo(landing, warehouse)
+    stamp = Path(landing) / "_ground_truth" / "run_demo_args.json"
+    demo_args = json.loads(stamp.read_text()) if stamp.exists() else {}
+    split = f"demo seed {demo_args['seed']}" if "seed" in demo_args else "demo"
+    result = {**result, "split": split}
+    if not as_json:
+        def fmt(key):
+            value = result.get(key)
+            return "n/a" if value is None else (f"{value:,}" if isinstance(value, int) else f"{value:.3f}")
+
+        note(f"\n=== Quality vs the demo's ground truth ({split}, {fmt('n_in_warehouse')} of "
+             f"{fmt('n_labelled')} labelled texts in the warehouse) ===")
+        note(f"  topics     NMI {fmt('topic_nmi')}  ARI {fmt('topic_ari')}  purity {fmt('topic_purity')}  "
+             f"{fmt('n_topics')} topics for {fmt('n_sub_intents')} sub-intents  "
+             f"(largest {fmt('largest_topic_share')})")
+        note(f"  sentiment  accuracy {fmt('sentiment_accuracy')}  macro-F1 {fmt('sentiment_macro_f1')}")
+        note(f"  tagging    accuracy {fmt('tagging_accuracy')}  macro-F1 {fmt('tagging_macro_f1')}")
+        note(f"  language   accuracy {fmt('language_accuracy')}")
+    _save(out, _record("demo", "demo", str(landing), split, result))
+    emit_json(result)
+    return result
+
+
+@eval_group.command("demo")
+@landing_option
+@warehouse_option
+@_OUT
+@json_option
+def eval_demo(landing, warehouse, out, as_json) -> None:
+    """Score a warehouse built from a generated demo against its _ground_truth/.
+
+    Topics vs sub-intent (nmi, ari, purity, n_topics, largest_topic_share), sentiment
+    (accuracy, macro_f1, 3 classes), service-element tagging and language (accuracy).
+    Run it after `xe run` (or make run).
+    """
+    run_demo_eval(landing, warehouse, as_json, out)
+
+
+@eval_group.command("real-reviews")
+@click.option("--scratch", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Scratch folder (default <EE_DATA_DIR>/real_reviews).")
+@click.option("--limit", type=int, default=None, help="Rows per dataset (default: all).")
+@click.option("--shared-data", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder with the datasets (default EE_SHARED_DATA: ../shared/data).")
+@json_option
+def eval_real_reviews(scratch, limit, shared_data, as_json) -> None:
+    """Land the real review datasets as `reviews`, build a scratch warehouse, print the 'other' share.
+
+    Measures how much real text the service-element tagging leaves untagged.
+    """
+    from include.config import settings
+    from include.warehouse.real_reviews import run as run_real_reviews
+
+    out = run_real_reviews(scratch or settings().data_dir / "real_reviews", limit, shared_data)
+    if not as_json:
+        note(f"{out['reviews_read']:,} reviews read, {out['rows_loaded']:,} loaded, "
+             f"{out['rows_quarantined']:,} quarantined ({out['seconds']} s)")
+        for name, d in out["datasets"].items():
+            top = ", ".join(f"{k} {v:,}" for k, v in list(d["elements"].items())[:8])
+            note(f"  {name:24s} {d['reviews']:>7,d} review texts, 'other' share {d['other_share']:.1%}  [{top}]")
+    emit_json(out)
+
+
+@eval_group.command("table")
+@click.argument("results", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--readme", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Replace the table between the eval markers of this Markdown file (e.g. README.md).")
+def eval_table(results, readme) -> None:
+    """Render saved results (--out files or folders of them) as the Markdown quality table."""
+    from ml.evaluation.report import load_results, quality_table, replace_section
+
+    records = load_results(list(results))
+    if not records:
+        raise click.BadParameter("no saved results found (run the eval commands with --out first)",
+                                 param_hint="RESULTS")
+    table = quality_table(records)
+    if readme:
+        replace_section(readme, table)
+        note(f"updated the quality table in {readme} from {len(records)} result(s)")
+    else:
+        click.echo(table)

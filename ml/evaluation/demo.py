@@ -1,0 +1,116 @@
+"""Score a warehouse built from a generated demo landing zone against the demo's ground truth.
+
+The demo generator writes ``<landing>/_ground_truth/voice_labels.parquet`` (one row per
+customer voice text: ``source, record_id, sub_intent, service_element, language,
+sentiment``). A warehouse built from that landing zone has each text as
+``marts.fct_interactions`` (``interaction_id`` = source prefix + record id) and, after the
+topic engine ran, its topic and sentiment in ``voc.doc_topics``. This module joins them and
+scores the pipeline's own output:
+
+* topics vs sub-intent: NMI, ARI, size-weighted purity, topic count vs sub-intent count,
+  the largest topic's share;
+* sentiment (3 classes): accuracy and macro-F1;
+* service-element tagging (``fct_interactions.service_element``): accuracy and macro-F1;
+* language (``fct_interactions.language``) vs the generator's language: accuracy.
+
+Which rows were scored is part of the output (``n_labelled``, ``n_in_warehouse``,
+``n_with_topic``), so a half-built warehouse cannot pass for a good score.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+#: ground-truth source -> fct_interactions.interaction_id prefix (dbt: int_interactions_unioned)
+ID_PREFIX = {"cs_messages": "msg:", "reviews": "rev:", "nps_responses": "nps:", "social_mentions": "soc:"}
+GROUND_TRUTH = Path("_ground_truth") / "voice_labels.parquet"
+
+
+def read_ground_truth(landing: Path) -> pd.DataFrame:
+    """The demo's voice labels with the warehouse ``interaction_id`` of each text.
+
+    Raises:
+        FileNotFoundError: When the landing zone has no ground truth (not a generated demo).
+    """
+    path = Path(landing) / GROUND_TRUTH
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: `xe eval demo` needs a landing zone made by `xe demo generate`")
+    truth = pd.read_parquet(path)
+    unknown = set(truth["source"]) - set(ID_PREFIX)
+    if unknown:
+        raise ValueError(f"{path}: unknown voice source(s) {sorted(unknown)}")
+    truth["interaction_id"] = truth["source"].map(ID_PREFIX) + truth["record_id"].astype(str)
+    return truth
+
+
+def read_pipeline_output(warehouse: Path) -> pd.DataFrame:
+    """``fct_interactions`` left-joined with ``voc.doc_topics`` (topic and sentiment may be null).
+
+    Raises:
+        FileNotFoundError: When the warehouse file does not exist.
+        RuntimeError: When ``marts.fct_interactions`` is missing (dbt has not run).
+    """
+    import duckdb
+
+    warehouse = Path(warehouse)
+    if not warehouse.exists():
+        raise FileNotFoundError(f"warehouse {warehouse} does not exist: run `xe run` (or make run) first")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = {f"{s}.{t}" for s, t in con.execute(
+            "select table_schema, table_name from information_schema.tables").fetchall()}
+        if "marts.fct_interactions" not in tables:
+            raise RuntimeError(f"marts.fct_interactions not found in {warehouse}: run `xe build` first")
+        topics = ("d.topic_id, d.sentiment_label" if "voc.doc_topics" in tables
+                  else "cast(null as integer) as topic_id, cast(null as varchar) as sentiment_label")
+        join = "left join voc.doc_topics d using (interaction_id)" if "voc.doc_topics" in tables else ""
+        return con.execute(
+            f"select f.interaction_id, f.language, f.service_element, {topics} "
+            f"from marts.fct_interactions f {join}").df()
+    finally:
+        con.close()
+
+
+def evaluate_demo(landing: Path, warehouse: Path) -> dict:
+    """Score the warehouse's voice columns against the demo ground truth.
+
+    Args:
+        landing: The generated landing zone (with ``_ground_truth/``).
+        warehouse: DuckDB warehouse built from it (and, for topics and sentiment, after ``voc_topics``).
+
+    Returns:
+        A flat dict: ``n_labelled``, ``n_in_warehouse``, ``n_with_topic``; ``topic_nmi``,
+        ``topic_ari``, ``topic_purity``, ``n_topics``, ``n_sub_intents``, ``largest_topic_share``;
+        ``sentiment_accuracy``, ``sentiment_macro_f1``; ``tagging_accuracy``,
+        ``tagging_macro_f1``; ``language_accuracy``. Scores of a stage that has not run are ``None``.
+
+    Raises:
+        FileNotFoundError, RuntimeError: See :func:`read_ground_truth` and :func:`read_pipeline_output`.
+    """
+    from ml.evaluation.metrics import classification_scores, clustering_scores
+
+    truth = read_ground_truth(landing)
+    output = read_pipeline_output(warehouse)
+    joined = truth.merge(output, on="interaction_id", how="inner", suffixes=("_true", ""))
+    out: dict = {"n_labelled": len(truth), "n_in_warehouse": len(joined)}
+    with_topic = joined[joined["topic_id"].notna()]
+    out["n_with_topic"] = len(with_topic)
+    if len(with_topic):
+        scores = clustering_scores(with_topic["topic_id"].astype(int), with_topic["sub_intent"])
+        out.update({"topic_nmi": scores["nmi"], "topic_ari": scores["ari"], "topic_purity": scores["purity"],
+                    "n_topics": scores["n_topics"], "n_sub_intents": scores["n_labels"],
+                    "largest_topic_share": round(float(with_topic["topic_id"].value_counts(normalize=True).iloc[0]), 4)})
+        sentiment = classification_scores(with_topic["sentiment_label"].fillna("none"), with_topic["sentiment"])
+        out.update({"sentiment_accuracy": sentiment["accuracy"], "sentiment_macro_f1": sentiment["macro_f1"]})
+    else:
+        out.update(dict.fromkeys(["topic_nmi", "topic_ari", "topic_purity", "n_topics", "n_sub_intents",
+                                  "largest_topic_share", "sentiment_accuracy", "sentiment_macro_f1"]))
+    if len(joined):
+        tagging = classification_scores(joined["service_element"].fillna("none"), joined["service_element_true"])
+        out.update({"tagging_accuracy": tagging["accuracy"], "tagging_macro_f1": tagging["macro_f1"],
+                    "language_accuracy": round(float((joined["language"] == joined["language_true"]).mean()), 4)})
+    else:
+        out.update(dict.fromkeys(["tagging_accuracy", "tagging_macro_f1", "language_accuracy"]))
+    return out

@@ -1,0 +1,72 @@
+"""Topic-engine parameters: one frozen dataclass, saved beside every model version.
+
+The defaults are the production configuration; ``ml.evaluation.topics`` runs exactly these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    """Everything that determines a topic model fit.
+
+    Attributes:
+        embedding_model: Embedder spec (see :mod:`ml.embedding.specs`); ``auto`` defers to
+            ``EE_EMBEDDING_MODEL`` and, when that is ``auto`` too, chooses per language
+            (:func:`ml.embedding.resolve_embedding_spec`).
+        umap_neighbors: UMAP ``n_neighbors``.
+        umap_components: UMAP output dimension.
+        min_topics: Fewest topics the silhouette search considers.
+        max_topics: Most topics the silhouette search considers (the count is chosen by the
+            best silhouette of the Ward tree's cuts in between; never given by the caller).
+        min_cluster_size: Smaller clusters are merged into their nearest neighbour.
+        max_fit_docs: Fit on a seeded sample of at most this many documents; the rest are
+            assigned with the fitted model.
+        max_cluster_points: Cap for the quadratic-memory Ward step (sampled above it).
+        top_n_words: Keywords kept per topic.
+        window_weeks: Training window for scheduled refits.
+        refit_days: A saved model older than this is refitted by ``ml.pipeline.jobs run``.
+        match_threshold: Minimum centroid cosine similarity for a new topic to inherit an old id.
+        lexical_weight: Weight of the character n-gram view appended to the embeddings
+            before UMAP (:mod:`ml.topics.lexical`); 0 turns it off.
+        lexical_dim: SVD components of that view.
+        student_epochs: Training passes of the static student used by fast assignment
+            (:mod:`ml.assign.student`); 0 trains none.
+        student_dim: Token vector size of the student.
+        balanced_agreement: Share of student-predicted documents that ``balanced`` assignment
+            must give the same topic as ``accurate`` (calibrated on held-out documents at fit).
+        seed: Seed for sampling, UMAP and everything else random.
+    """
+
+    embedding_model: str = "auto"
+    umap_neighbors: int = 15
+    umap_components: int = 10
+    min_topics: int = 5
+    max_topics: int = 200
+    min_cluster_size: int = 5
+    max_fit_docs: int = 30_000
+    max_cluster_points: int = 15_000
+    top_n_words: int = 10
+    window_weeks: int = 8
+    refit_days: int = 7
+    match_threshold: float = 0.75
+    lexical_weight: float = 0.5
+    lexical_dim: int = 128
+    student_epochs: int = 30
+    student_dim: int = 256
+    balanced_agreement: float = 0.98
+    seed: int = 42
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """Plain-dict form for JSON."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TopicConfig:
+        """Inverse of :meth:`to_dict`, ignoring unknown keys."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+

@@ -1,0 +1,115 @@
+"""The `xe` command line: --help at every level, exit codes, JSON output, errors a person understands."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from include.cli import cli, main
+from include.config import PROJECT_ROOT
+
+
+def _all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from _all_commands(command, (*prefix, name))
+
+
+COMMANDS = list(_all_commands(cli))
+
+
+def test_every_user_command_exists():
+    for path in [("demo", "generate"), ("load",), ("build",), ("run",), ("topics", "fit"), ("topics", "assign"),
+                 ("topics", "list"), ("topics", "label"), ("eval", "topics"), ("eval", "sentiment"),
+                 ("eval", "demo"), ("bench", "topics"), ("encoder", "fetch")]:
+        assert path in COMMANDS, path
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=[" ".join(p) for p in COMMANDS])
+def test_help_at_every_level(path):
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage: " in result.output and len(result.output.splitlines()) > 3
+
+
+def test_consistent_option_names():
+    """--warehouse / --landing / --json mean the same thing wherever they appear."""
+    seen: dict[str, set[str]] = {}
+    users: dict[str, int] = {}
+    for path in COMMANDS:
+        command = cli
+        for name in path:
+            command = command.commands[name]
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                seen.setdefault(opt, set()).add(param.help or "")
+                users[opt] = users.get(opt, 0) + 1
+    for option in ("--warehouse", "--landing", "--json"):
+        assert len(seen[option]) == 1, (option, seen[option])
+    assert users["--warehouse"] >= 5 and users["--json"] >= 8
+
+
+def test_console_script_is_installed():
+    xe = shutil.which("xe", path=str(PROJECT_ROOT / ".venv" / "bin")) or shutil.which("xe")
+    assert xe, "`xe` is not on PATH: make install installs it (pip install -e .)"
+    result = subprocess.run([xe, "--help"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "eval" in result.stdout
+
+
+def test_python_dash_m_alias():
+    result = subprocess.run([sys.executable, "-m", "include.cli", "eval", "--help"], capture_output=True, text=True,
+                            cwd=PROJECT_ROOT, timeout=120)
+    assert result.returncode == 0 and "sentiment" in result.stdout
+
+
+def test_usage_error_exits_2(capsys):
+    assert main(["load", "--start", "2026-13-01", "--end", "2026-09-22"]) == 2
+    assert "not a date" in capsys.readouterr().err
+
+
+def test_missing_input_file_exits_2_with_the_path(tmp_path, capsys):
+    missing = tmp_path / "nope.csv"
+    assert main(["eval", "sentiment", "--input", str(missing), "--text-col", "text"]) == 2
+    assert "nope.csv" in capsys.readouterr().err
+
+
+def test_missing_column_exits_2_naming_the_columns(tmp_path, capsys):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\nhello,1\n", encoding="utf-8")
+    assert main(["eval", "sentiment", "--input", str(path), "--text-col", "text"]) == 2
+    err = capsys.readouterr().err
+    assert "'text'" in err and "['a', 'b']" in err
+
+
+def test_eval_demo_without_a_warehouse_says_what_to_run(tmp_path, capsys):
+    assert main(["eval", "demo", "--landing", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb")]) == 2
+    assert "xe demo generate" in capsys.readouterr().err
+
+
+def test_contract_lists_every_source(capsys):
+    from include.landing.contract import SOURCES
+
+    assert main(["contract"]) == 0
+    out = capsys.readouterr().out
+    assert all(source in out for source in SOURCES)
+
+
+def test_eval_table_renders_saved_results_with_their_split(tmp_path, capsys):
+    record = {"kind": "sentiment", "name": "toy", "input": "toy.csv", "split": "test", "measured_at": "2026-11-30",
+              "result": {"accuracy": 0.5, "macro_f1": 0.4, "n": 10, "task": "three_class"}}
+    (tmp_path / "toy.json").write_text(json.dumps(record), encoding="utf-8")
+    readme = tmp_path / "README.md"
+    from ml.evaluation.report import END, START
+
+    readme.write_text(f"# x\n\n{START}\nold\n{END}\n\nafter\n", encoding="utf-8")
+    assert main(["eval", "table", str(tmp_path / "toy.json"), "--readme", str(readme)]) == 0
+    text = readme.read_text(encoding="utf-8")
+    assert "| sentiment | toy | test | 3-class accuracy 0.500 / macro-F1 0.400 | 10 |" in text
+    assert "old" not in text and text.endswith("after\n")

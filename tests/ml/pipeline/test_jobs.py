@@ -1,0 +1,104 @@
+"""End to end over a real DuckDB file: read fct_interactions, fit, save, assign, write voc tables."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from ml import pipeline
+
+DOC_TOPICS_TYPES = {
+    "interaction_id": "VARCHAR", "topic_id": "INTEGER", "topic_probability": "DOUBLE", "sentiment_label": "VARCHAR",
+    "sentiment_score": "DOUBLE", "model_version": "VARCHAR", "assigned_at": "TIMESTAMP",
+}
+TOPICS_TYPES = {
+    "topic_id": "INTEGER", "model_version": "VARCHAR", "label": "VARCHAR", "keywords": "VARCHAR", "size": "BIGINT",
+    "service_element": "VARCHAR", "first_seen_at": "TIMESTAMP", "last_seen_at": "TIMESTAMP", "status": "VARCHAR",
+}
+
+
+def _types(con, table):
+    return dict(con.execute(
+        "select column_name, data_type from information_schema.columns where table_schema='voc' and table_name=? "
+        "order by ordinal_position", [table]).fetchall())
+
+
+@pytest.mark.slow
+def test_run_writes_voc_tables_idempotently(warehouse, tmp_path, corpus):
+    root = tmp_path / "models" / "topics"
+    first = pipeline.run(warehouse=warehouse, root=root)
+    assert first["fit"]["documents"] == len(corpus[0])
+    assert first["assign"]["doc_topics"] == len(corpus[0])
+    # second run: model is fresh, so no refit; rows are replaced, not duplicated
+    second = pipeline.run(warehouse=warehouse, root=root)
+    assert "fit" not in second
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert _types(con, "doc_topics") == DOC_TOPICS_TYPES
+        assert _types(con, "topics") == TOPICS_TYPES
+        n, distinct = con.execute("select count(*), count(distinct interaction_id) from voc.doc_topics").fetchone()
+        assert n == distinct == len(corpus[0])
+        orphan = con.execute(
+            "select count(*) from voc.doc_topics d left join voc.topics t using (topic_id, model_version) "
+            "where t.topic_id is null").fetchone()[0]
+        assert orphan == 0
+        labels = {r[0] for r in con.execute("select distinct sentiment_label from voc.doc_topics").fetchall()}
+        assert labels <= {"positive", "neutral", "negative"} and "negative" in labels
+        elements = {r[0] for r in con.execute("select distinct service_element from voc.topics").fetchall()}
+        assert elements <= {"promotion", "product_consultation", "payment", "logistics", "after_sales",
+                            "product_quality", "account", "other"}
+        sizes = con.execute("select sum(size) from voc.topics where status <> 'vanished'").fetchone()[0]
+        assert sizes == len(corpus[0])
+        assert con.execute("select count(*) from voc.topics where first_seen_at > last_seen_at").fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_assign_uses_saved_model_and_overrides(warehouse, tmp_path):
+    root = tmp_path / "models" / "topics"
+    fitted = pipeline.fit(warehouse=warehouse, root=root)
+    from ml.topics.store import load_version
+
+    version = load_version(root=root)
+    target = version.topic_ids[0]
+    (tmp_path / "models" / "label_overrides.yml").write_text(f"{target}: Analyst label\n")
+    pipeline.assign(warehouse=warehouse, root=root)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        label = con.execute("select label from voc.topics where topic_id=? and model_version=?",
+                            [target, fitted["version"]]).fetchone()[0]
+        versions = {r[0] for r in con.execute("select distinct model_version from voc.doc_topics").fetchall()}
+    finally:
+        con.close()
+    assert label == "Analyst label"
+    assert versions == {fitted["version"]}
+
+
+@pytest.mark.slow
+def test_balanced_mode_falls_back_to_accurate_for_a_version_without_student(warehouse, tmp_path, corpus, capsys):
+    from ml.topics.config import TopicConfig
+    from ml.topics.store import load_version
+
+    root = tmp_path / "models" / "topics"
+    pipeline.fit(warehouse=warehouse, root=root, config=TopicConfig(student_epochs=0))
+    assert load_version(root=root).student is None
+    result = pipeline.assign(warehouse=warehouse, root=root, mode="balanced")
+    assert result["doc_topics"] == len(corpus[0])
+    assert "using accurate mode" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="no static student"):
+        pipeline.assign(warehouse=warehouse, root=root, mode="fast")
+
+
+def test_missing_mart_gives_clear_error(tmp_path):
+    path = tmp_path / "empty.duckdb"
+    duckdb.connect(str(path)).close()
+    from ml.pipeline.warehouse import read_interactions
+
+    with pytest.raises(RuntimeError, match="fct_interactions"):
+        read_interactions(warehouse=path)
+
+
+def test_assign_without_model_gives_clear_error(warehouse, tmp_path):
+    with pytest.raises(FileNotFoundError, match="xe topics fit"):
+        pipeline.assign(warehouse=warehouse, root=tmp_path / "none")

@@ -1,0 +1,66 @@
+"""Invariants of the topic model over the fixed corpus (no snapshots of exact topics)."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import normalized_mutual_info_score
+
+from ml.topics.model import assign_to_centroids, fit_topic_model
+
+
+def test_every_document_gets_exactly_one_topic(fitted, corpus):
+    assert fitted.topics.shape == (len(corpus[0]),)
+    assert (fitted.topics >= 0).all(), "no outliers: every document belongs to a topic"
+    assert fitted.topics.max() == len(fitted.centroids) - 1
+    np.testing.assert_allclose(np.linalg.norm(fitted.centroids, axis=1), 1.0, rtol=1e-5)
+
+
+def test_topics_follow_the_themes(fitted, corpus):
+    # the corpus has five well-separated themes; topics must carry most of that structure
+    assert normalized_mutual_info_score(corpus[1], fitted.topics) > 0.6
+    assert 3 <= len(fitted.centroids) <= 60
+
+
+def test_same_input_and_seed_give_same_topics(fitted, corpus, embeddings, config):
+    again = fit_topic_model(corpus[0], embeddings, config, None)
+    np.testing.assert_array_equal(again.topics, fitted.topics)
+
+
+def test_keywords_are_readable(fitted):
+    from ml.topics.model import topic_keywords
+
+    words = [w for k in range(len(fitted.centroids)) for w in topic_keywords(fitted.model, k)]
+    assert words, "topics have keywords"
+    assert not any(w.strip() in {"", "，", "。", "的", "the"} for w in words)
+
+
+def test_assign_to_centroids_reproduces_training_topics(fitted, embeddings):
+    topics, probs = assign_to_centroids(embeddings, fitted.centroids)
+    assert np.mean(topics == fitted.topics) > 0.9
+    assert ((probs > 0) & (probs <= 1)).all()
+
+
+def test_sampled_fit_assigns_the_rest(corpus, embeddings, config):
+    from dataclasses import replace
+
+    small = replace(config, max_fit_docs=120)
+    result = fit_topic_model(corpus[0], embeddings, small, None)
+    assert len(result.fit_rows) == 120
+    assert result.topics.shape == (len(corpus[0]),) and (result.topics >= 0).all()
+
+
+def test_silhouette_ward_keeps_the_previous_topic_count_when_near_best():
+    """Blobs in 4 groups of which two pairs are close: 4 and 2 clusters both separate well."""
+    from ml.topics.clustering import SilhouetteWard
+
+    rng = np.random.default_rng(0)
+    centers = np.array([[0, 0], [0, 1.5], [20, 0], [20, 1.5]], dtype=float)
+    X = np.vstack([c + rng.normal(scale=0.3, size=(40, 2)) for c in centers])
+    free = SilhouetteWard(min_topics=2, max_topics=8, min_cluster_size=3, silhouette_tolerance=0.2).fit(X)
+    sticky = SilhouetteWard(min_topics=2, max_topics=8, min_cluster_size=3, silhouette_tolerance=0.2,
+                            preferred_k=2).fit(X)
+    assert free.best_k_ != 2 and sticky.best_k_ == 2
+    assert len(np.unique(sticky.labels_)) == 2
+    # a preferred count whose cut is far from the best silhouette is not forced
+    far = SilhouetteWard(min_topics=2, max_topics=8, min_cluster_size=3, silhouette_tolerance=0.01, preferred_k=7).fit(X)
+    assert far.best_k_ != 7
