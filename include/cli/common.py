@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -117,7 +116,3 @@ def fail_cleanly(exc: BaseException) -> None:
         raise InputError(message) from exc
     raise WorkFailed(message) from exc
 
-
-def wants_color() -> bool:
-    """Colour only on a terminal."""
-    return sys.stderr.isatty()

@@ -40,9 +40,9 @@ def compose_hybrid(english: np.ndarray, multilingual: np.ndarray, english_rows: 
     if len(english_rows) != len(multilingual) or int(english_rows.sum()) != len(english):
         raise ValueError(f"hybrid halves do not line up: {len(english)} English rows for "
                          f"{int(english_rows.sum())} routed of {len(multilingual)}")
-    d_en = english.shape[1] if english.ndim == 2 and len(english) else None
-    if d_en is None:
-        raise ValueError("compose_hybrid needs the English dimension: pass a (0, d_en) array when no row is English")
+    if english.ndim != 2:
+        raise ValueError("compose_hybrid needs a 2-d English array: pass a (0, d_en) array when no row is English")
+    d_en = english.shape[1]
     out = np.zeros((len(multilingual), d_en + multilingual.shape[1]), dtype=np.float32)
     scale = np.where(english_rows, HALF, np.float32(1.0)).astype(np.float32)[:, None]
     out[english_rows, :d_en] = np.asarray(english, dtype=np.float32) * HALF
