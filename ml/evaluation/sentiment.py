@@ -41,8 +41,8 @@ def evaluate_sentiment(texts: Sequence[str], labels: Sequence | None = None, mod
         model: Sentiment model with ``predict(texts)`` (default :func:`ml.sentiment.default_model`).
 
     Returns:
-        ``n``, ``docs_per_second`` (scoring only, embeddings included), ``label_shares`` and, with
-        labels, ``task``, ``accuracy`` and ``macro_f1``.
+        ``n``, ``docs_per_second`` (scoring only, embeddings included), ``label_shares`` (share of
+        each of the model's 3-class labels) and, with labels, ``task``, ``accuracy`` and ``macro_f1``.
 
     Raises:
         ValueError: On unusable labels or a length mismatch.
@@ -62,7 +62,8 @@ def evaluate_sentiment(texts: Sequence[str], labels: Sequence | None = None, mod
         predicted = ["positive" if r.score > 0 else "negative" for r in results]
     else:
         predicted = [r.label for r in results]
-    shares = {c: round(float(np.mean([p == c for p in predicted])), 4) for c in THREE_CLASSES} if texts else {}
+    labels_given = [r.label for r in results]  # the model's own 3-class labels, also for binary tasks
+    shares = {c: round(float(np.mean([p == c for p in labels_given])), 4) for c in THREE_CLASSES} if texts else {}
     out = {"n": len(texts), "docs_per_second": round(len(texts) / seconds, 1), "label_shares": shares}
     if reference is not None:
         out = {**classification_scores(predicted, reference), "task": task, **out}

@@ -29,6 +29,7 @@ def test_binary_labels_are_decided_by_the_sign_of_the_score():
     model = FixedModel([SentimentResult("neutral", 0.01), SentimentResult("neutral", -0.01)])
     result = evaluate_sentiment(["a", "b"], [1, 0], model)
     assert result["task"] == "binary" and result["accuracy"] == 1.0
+    assert result["label_shares"]["neutral"] == 1.0  # shares report the model's own labels
 
 
 def test_three_class_uses_the_label():
