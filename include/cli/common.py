@@ -64,7 +64,13 @@ def handled_errors() -> tuple[type[BaseException], ...]:
 
     from include.warehouse.dbt_runner import DbtError
 
-    return (*INPUT_ERRORS, RuntimeError, DbtError, subprocess.CalledProcessError, OSError)
+    extra: list[type[BaseException]] = []
+    for module, name in (("duckdb", "Error"), ("psycopg2", "Error")):  # database errors: one line, exit 1
+        try:
+            extra.append(getattr(__import__(module), name))
+        except (ImportError, AttributeError):
+            pass
+    return (*INPUT_ERRORS, RuntimeError, DbtError, subprocess.CalledProcessError, OSError, *extra)
 
 
 def warehouse_option(func):

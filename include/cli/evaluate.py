@@ -12,7 +12,7 @@ from include.cli.common import emit_json, json_option, landing_option, note, war
 
 _OUT = click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
                     help="Also write the result (with what was measured) to this JSON file.")
-_NAME = click.option("--name", default=None, help="Name of this measurement in the saved result (e.g. banking77).")
+_NAME = click.option("--name", default=None, help="Name of this measurement in the saved result (default: the file's name).")
 
 
 def _save(out: Path | None, record: dict) -> None:
@@ -46,7 +46,7 @@ def eval_group() -> None:
 @click.option("--text-col", required=True, help="Column holding the text.")
 @click.option("--label-col", required=True, help="Column holding the reference label (intent, category).")
 @click.option("--split", default=None, help="Keep only rows whose `split` column equals this (e.g. test).")
-@click.option("--sample", type=int, default=None, help="Evaluate on a seeded sample of N rows.")
+@click.option("--sample", type=click.IntRange(min=1), default=None, help="Evaluate on a seeded sample of N rows.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the sample and the model.")
 @click.option("--no-cache", is_flag=True, help="Embed everything (measures cold speed).")
 @_NAME
@@ -79,7 +79,7 @@ def eval_topics(input_path, text_col, label_col, split, sample, seed, no_cache, 
 @click.option("--label-col", default=None,
               help="Reference labels: negative/neutral/positive, or 0/1 (binary: the score's sign decides).")
 @click.option("--split", default=None, help="Keep only rows whose `split` column equals this (e.g. test).")
-@click.option("--sample", type=int, default=None, help="Evaluate on a seeded sample of N rows.")
+@click.option("--sample", type=click.IntRange(min=1), default=None, help="Evaluate on a seeded sample of N rows.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the sample.")
 @_NAME
 @_OUT

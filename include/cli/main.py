@@ -19,7 +19,8 @@ class XeGroup(click.Group):
             fail_cleanly(exc)
 
 
-@click.group(cls=XeGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=XeGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110,
+                                           "terminal_width": 110})
 @click.version_option(package_name="experience-engine", prog_name="xe")
 def cli() -> None:
     """Experience Engine: voice-of-the-customer data platform.

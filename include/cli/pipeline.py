@@ -27,12 +27,12 @@ def demo() -> None:
 
 
 @demo.command("generate")
-@click.option("--weeks", type=int, default=8, show_default=True, help="Weeks to generate.")
+@click.option("--weeks", type=click.IntRange(min=1), default=8, show_default=True, help="Weeks to generate.")
 @click.option("--scale", type=float, default=1.0, show_default=True,
               help="Volume multiplier; 1.0 gives about 185k interactions in 8 weeks.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Random seed.")
 @click.option("--start", callback=_date, default="2026-09-21", show_default=True,
-              help="First local business day, YYYY-MM-DD (a Monday).")
+              help="First local business day, YYYY-MM-DD (the default is a Monday, so weeks run Monday to Sunday).")
 @landing_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True,
               help="File format.")
@@ -93,6 +93,10 @@ def load(start, end, sources, landing, warehouse, run_id, as_json) -> None:
     from include.ingestion.loader import load_source
     from include.landing.contract import SOURCES
 
+    landing_dir = landing or settings().landing_dir
+    if not landing_dir.is_dir():  # an absent folder would replace the interval with nothing
+        raise click.BadParameter(f"landing folder {landing_dir} does not exist; nothing was loaded or replaced",
+                                 param_hint="--landing")
     unknown = [s for s in sources if s not in SOURCES]
     if unknown:
         raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}; sources are {', '.join(SOURCES)}",
@@ -142,6 +146,13 @@ def build(target, warehouse, pg_schema, full_refresh, topics_only, quiet, as_jso
     from include.warehouse.dbt_runner import MAIN_BUILD_ARGS, run_dbt
     from include.warehouse.stats import duckdb_stats, format_stats, postgres_stats
 
+    if target == "duckdb":
+        from include.config import settings
+
+        path = warehouse or settings().warehouse
+        if not path.exists():
+            raise click.BadParameter(f"warehouse {path} does not exist; load the landing zone first (xe load)",
+                                     param_hint="--warehouse")
     dbt_args = ["build", "--select", "tag:topics"] if topics_only else list(MAIN_BUILD_ARGS)
     if full_refresh:
         dbt_args.append("--full-refresh")
@@ -157,10 +168,11 @@ def build(target, warehouse, pg_schema, full_refresh, topics_only, quiet, as_jso
 
 # -- run -------------------------------------------------------------------------------------
 @click.command()
-@click.option("--weeks", type=int, default=8, show_default=True, help="Weeks of demo data.")
+@click.option("--weeks", type=click.IntRange(min=1), default=8, show_default=True, help="Weeks of demo data.")
 @click.option("--scale", type=float, default=1.0, show_default=True, help="Demo volume multiplier.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Demo random seed.")
-@click.option("--start", callback=_date, default="2026-09-21", show_default=True, help="First demo day (a Monday).")
+@click.option("--start", callback=_date, default="2026-09-21", show_default=True,
+              help="First demo day (the default is a Monday).")
 @click.option("--regenerate", is_flag=True, help="Regenerate the demo data even when it is up to date.")
 @click.option("--stages", default="ingest_landing,build_warehouse,voc_topics", show_default=True,
               help="Comma-separated DAGs to run, in order.")

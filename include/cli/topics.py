@@ -9,13 +9,26 @@ import click
 from include.cli.common import emit_json, json_option, model_root_option, note, warehouse_option
 
 
+def _date_text(ctx, param, value):  # noqa: ARG001 - click callback signature
+    """A YYYY-MM-DD option checked when the options are parsed (kept as text)."""
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not a date (YYYY-MM-DD): {value!r}") from None
+    return value
+
+
 @click.group()
 def topics() -> None:
     """Topics of what customers say: fit a model version, assign texts, list and label topics."""
 
 
 @topics.command("fit")
-@click.option("--weeks", type=int, default=None, help="Training window in weeks (default: the config's 8).")
+@click.option("--weeks", type=click.IntRange(min=1), default=None, help="Training window in weeks (default: the config's 8).")
 @warehouse_option
 @model_root_option
 @json_option
@@ -33,7 +46,7 @@ def topics_fit(weeks, warehouse, model_root, as_json) -> None:
 
 
 @topics.command("assign")
-@click.option("--since", default=None, help="Only interactions on/after YYYY-MM-DD (default: all).")
+@click.option("--since", callback=_date_text, default=None, help="Only interactions on/after YYYY-MM-DD (default: all).")
 @click.option("--version", "version_name", default=None, help="Model version (default: LATEST).")
 @click.option("--mode", type=click.Choice(["accurate", "balanced", "fast"]), default=None,
               help="accurate: the model's embeddings; balanced: its static student plus real embeddings where it "
@@ -53,15 +66,19 @@ def topics_assign(since, version_name, mode, warehouse, model_root, as_json) -> 
 
 @topics.command("run")
 @click.option("--force-refit", is_flag=True, help="Refit even when the latest model is fresh.")
-@click.option("--weeks", type=int, default=None, help="Training window in weeks (default: the config's 8).")
+@click.option("--weeks", type=click.IntRange(min=1), default=None, help="Training window in weeks (default: the config's 8).")
 @warehouse_option
 @model_root_option
 @json_option
-def topics_run(force_refit, weeks, warehouse, model_root, as_json) -> None:  # noqa: ARG001 - as_json: one JSON line either way
+def topics_run(force_refit, weeks, warehouse, model_root, as_json) -> None:
     """Refit when due (no model, or older than refit_days), then assign every interaction."""
     from ml.pipeline import run
 
-    emit_json(run(force_refit, weeks, warehouse, model_root))
+    result = run(force_refit, weeks, warehouse, model_root)
+    if not as_json:
+        note(f"{result['assign'].get('doc_topics', 0):,} documents assigned with {result['assign']['version']}"
+             + (f" (refitted: {result['fit']['n_topics']} topics)" if "fit" in result else " (no refit due)"))
+    emit_json(result)
 
 
 @topics.command("list")

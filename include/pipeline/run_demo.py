@@ -109,6 +109,8 @@ def run_dag(dag_id: str, logical_date: date, conf: dict, env: dict[str, str]) ->
             if "[DAG TEST] end task" in line:
                 task_id = line.split("task_id=", 1)[1].split()[0]
                 print(f"    ✓ {task_id} ({time.perf_counter() - began:.0f}s)", flush=True)
+            elif line.startswith("[ml"):  # the topic engine's progress lines (embedding, fit, student, assign)
+                print(f"    {line.strip()[:200]}", flush=True)
             elif "Task failed" in line or "[error" in line:  # failures only, not dbt's "ERROR=0" tallies
                 print(f"    ! {line.strip()[:200]}", flush=True)
         code = proc.wait()

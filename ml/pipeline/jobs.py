@@ -6,6 +6,7 @@ briefly: read, close; compute; open, write, close.
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from ml.topics.config import TopicConfig
 
 
 def _log(message: str) -> None:
-    print(f"[ml.pipeline.jobs] {message}", flush=True)
+    print(f"[ml.pipeline.jobs] {message}", file=sys.stderr, flush=True)  # stdout stays clean for JSON
 
 
 def fit(weeks: int | None = None, warehouse: Path | None = None, root: Path | None = None,

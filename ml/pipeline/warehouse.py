@@ -56,6 +56,15 @@ def _warehouse(path: Path | None) -> Path:
     return Path(path)
 
 
+def _require_interactions(con, path: Path) -> None:
+    """Raise RuntimeError naming the fix when ``marts.fct_interactions`` is missing (dbt has not run)."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'fct_interactions'"
+    ).fetchone()[0]
+    if not exists:
+        raise RuntimeError(f"marts.fct_interactions not found in {path}; run `xe build` first")
+
+
 def read_interactions(
     start: date | None = None,
     end: date | None = None,
@@ -79,7 +88,7 @@ def read_interactions(
 
     path = _warehouse(warehouse)
     if not path.exists():
-        raise FileNotFoundError(f"warehouse {path} does not exist; run ingestion and dbt first")
+        raise FileNotFoundError(f"warehouse {path} does not exist; run `xe run` (or `xe load` and `xe build`) first")
     where, params = ["text_redacted is not null", "length(trim(text_redacted)) > 0"], []
     if start is not None:
         where.append("occurred_at >= ?")
@@ -89,11 +98,7 @@ def read_interactions(
         params.append(pd.Timestamp(end).to_pydatetime())
     con = duckdb.connect(str(path), read_only=True)
     try:
-        exists = con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'fct_interactions'"
-        ).fetchone()[0]
-        if not exists:
-            raise RuntimeError(f"marts.fct_interactions not found in {path}; run `dbt build` first")
+        _require_interactions(con, path)
         sql = f"select {', '.join(INPUT_COLUMNS)} from marts.fct_interactions where {' and '.join(where)} order by interaction_id"
         return con.execute(sql, params).df()
     finally:
@@ -104,8 +109,12 @@ def latest_interaction_time(warehouse: Path | None = None) -> pd.Timestamp | Non
     """Latest ``occurred_at`` in ``marts.fct_interactions`` (``None`` when empty)."""
     import duckdb
 
-    con = duckdb.connect(str(_warehouse(warehouse)), read_only=True)
+    path = _warehouse(warehouse)
+    if not path.exists():
+        raise FileNotFoundError(f"warehouse {path} does not exist; run `xe run` (or `xe load` and `xe build`) first")
+    con = duckdb.connect(str(path), read_only=True)
     try:
+        _require_interactions(con, path)
         value = con.execute("select max(occurred_at) from marts.fct_interactions").fetchone()[0]
     finally:
         con.close()

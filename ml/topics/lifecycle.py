@@ -14,6 +14,7 @@ the model folder (the warehouse is read and written by :mod:`ml.pipeline`).
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def match_topics(
 
 
 def _log(message: str) -> None:
-    print(f"[ml] {message}", flush=True)
+    print(f"[ml] {message}", file=sys.stderr, flush=True)  # stdout stays clean for JSON
 
 
 @dataclass

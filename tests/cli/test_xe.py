@@ -113,3 +113,48 @@ def test_eval_table_renders_saved_results_with_their_split(tmp_path, capsys):
     text = readme.read_text(encoding="utf-8")
     assert "| sentiment | toy | test | 3-class accuracy 0.500 / macro-F1 0.400 | 10 |" in text
     assert "old" not in text and text.endswith("after\n")
+
+
+def test_load_from_a_missing_landing_folder_replaces_nothing(tmp_path, capsys):
+    """A mistyped --landing must not empty the interval in raw (it would replace it with nothing)."""
+    import duckdb
+
+    warehouse = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(warehouse))
+    con.execute("create schema raw; create table raw.orders as select 1 as order_id")
+    con.close()
+    code = main(["load", "--start", "2026-09-21", "--end", "2026-09-28", "--landing", str(tmp_path / "typo"),
+                 "--warehouse", str(warehouse)])
+    assert code == 2 and "does not exist" in capsys.readouterr().err
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select count(*) from raw.orders").fetchone()[0] == 1
+    con.close()
+
+
+def test_build_without_a_warehouse_says_to_load_first(tmp_path, capsys):
+    missing = tmp_path / "none.duckdb"
+    assert main(["build", "--warehouse", str(missing), "--quiet"]) == 2
+    assert "xe load" in capsys.readouterr().err and not missing.exists()
+
+
+@pytest.mark.parametrize("args", [["topics", "fit"], ["topics", "run"]])
+def test_topics_without_a_warehouse_say_what_to_run(tmp_path, capsys, args):
+    assert main([*args, "--warehouse", str(tmp_path / "none.duckdb"), "--model-root", str(tmp_path / "m")]) == 2
+    assert "xe run" in capsys.readouterr().err
+
+
+def test_topics_on_a_warehouse_without_marts_say_build_first(tmp_path, capsys):
+    import duckdb
+
+    warehouse = tmp_path / "raw_only.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    assert main(["topics", "fit", "--warehouse", str(warehouse), "--model-root", str(tmp_path / "m")]) == 1
+    assert "xe build" in capsys.readouterr().err
+
+
+def test_bad_values_are_refused_before_any_work(capsys):
+    assert main(["topics", "assign", "--since", "notadate"]) == 2
+    assert main(["topics", "fit", "--weeks", "0"]) == 2
+    assert main(["eval", "sentiment", "--input", "x.csv", "--text-col", "t", "--sample", "-5"]) == 2
+    err = capsys.readouterr().err
+    assert "not a date" in err and "--weeks" in err and "--sample" in err
