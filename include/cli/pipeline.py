@@ -93,10 +93,6 @@ def load(start, end, sources, landing, warehouse, run_id, as_json) -> None:
     from include.ingestion.loader import load_source
     from include.landing.contract import SOURCES
 
-    landing_dir = landing or settings().landing_dir
-    if not landing_dir.is_dir():  # an absent folder would replace the interval with nothing
-        raise click.BadParameter(f"landing folder {landing_dir} does not exist; nothing was loaded or replaced",
-                                 param_hint="--landing")
     unknown = [s for s in sources if s not in SOURCES]
     if unknown:
         raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}; sources are {', '.join(SOURCES)}",

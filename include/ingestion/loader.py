@@ -172,11 +172,18 @@ def load_source(
     warehouse: Path | None = None,
     accept_legacy_encodings: bool | None = None,
 ) -> SourceLoadResult:
-    """Load one source's partitions for [start, end) into ``raw.<source>``; see the module doc."""
+    """Load one source's partitions for [start, end) into ``raw.<source>``; see the module doc.
+
+    Raises:
+        ValueError: On an unknown source.
+        FileNotFoundError: When the landing folder itself does not exist (the interval is left as it was).
+    """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
     cfg = settings()
     landing_dir = Path(landing_dir or cfg.landing_dir)
+    if not landing_dir.is_dir():  # replacing the interval with the contents of a missing folder would lose data
+        raise FileNotFoundError(f"landing folder {landing_dir} does not exist; nothing was loaded or replaced")
     legacy = cfg.accept_legacy_encodings if accept_legacy_encodings is None else accept_legacy_encodings
     run_id = run_id or f"manual__{datetime.now(UTC):%Y%m%dT%H%M%S}_{uuid.uuid4().hex[:6]}"
     model = SOURCES[source]

@@ -164,3 +164,12 @@ def test_unknown_source_and_empty_interval_raise_clear_errors(landing):
         load_source("ordrs", D0, D1)
     with pytest.raises(ValueError, match="empty interval"):
         load_source("orders", D1, D0)
+
+
+def test_a_missing_landing_folder_replaces_nothing(landing, tmp_path):
+    """Loading from a folder that does not exist (a typo) must not empty the interval."""
+    write_jsonl(landing, "orders", DAY, [order("O1")])
+    load_source("orders", D0, D1, run_id="r1")
+    with pytest.raises(FileNotFoundError, match="does not exist; nothing was loaded or replaced"):
+        load_source("orders", D0, D1, run_id="r2", landing_dir=tmp_path / "typo")
+    assert query("select order_id, _run_id from raw.orders") == [("O1", "r1")]

@@ -85,7 +85,7 @@ def test_balanced_mode_falls_back_to_accurate_for_a_version_without_student(ware
     assert load_version(root=root).student is None
     result = pipeline.assign(warehouse=warehouse, root=root, mode="balanced")
     assert result["doc_topics"] == len(corpus[0])
-    assert "using accurate mode" in capsys.readouterr().out
+    assert "using accurate mode" in capsys.readouterr().err
     with pytest.raises(ValueError, match="no static student"):
         pipeline.assign(warehouse=warehouse, root=root, mode="fast")
 
