@@ -52,25 +52,15 @@ def read_pipeline_output(warehouse: Path) -> pd.DataFrame:
         FileNotFoundError: When the warehouse file does not exist.
         RuntimeError: When ``marts.fct_interactions`` is missing (dbt has not run).
     """
-    import duckdb
+    from ml.pipeline.warehouse import open_interactions, table_exists
 
-    warehouse = Path(warehouse)
-    if not warehouse.exists():
-        raise FileNotFoundError(f"warehouse {warehouse} does not exist: run `xe run` (or make run) first")
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        tables = {f"{s}.{t}" for s, t in con.execute(
-            "select table_schema, table_name from information_schema.tables").fetchall()}
-        if "marts.fct_interactions" not in tables:
-            raise RuntimeError(f"marts.fct_interactions not found in {warehouse}: run `xe build` first")
-        topics = ("d.topic_id, d.sentiment_label" if "voc.doc_topics" in tables
-                  else "cast(null as integer) as topic_id, cast(null as varchar) as sentiment_label")
-        join = "left join voc.doc_topics d using (interaction_id)" if "voc.doc_topics" in tables else ""
-        return con.execute(
-            f"select f.interaction_id, f.language, f.service_element, {topics} "
-            f"from marts.fct_interactions f {join}").df()
-    finally:
-        con.close()
+    with open_interactions(warehouse) as con:
+        if table_exists(con, "voc", "doc_topics"):
+            topics, join = "d.topic_id, d.sentiment_label", "left join voc.doc_topics d using (interaction_id)"
+        else:  # the topic engine has not run yet
+            topics, join = "cast(null as integer) as topic_id, cast(null as varchar) as sentiment_label", ""
+        return con.execute(f"select f.interaction_id, f.language, f.service_element, {topics} "
+                           f"from marts.fct_interactions f {join}").df()
 
 
 def evaluate_demo(landing: Path, warehouse: Path) -> dict:

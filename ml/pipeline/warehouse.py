@@ -8,6 +8,7 @@ one row per (topic_id, model_version) (a re-run replaces that version's rows).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -56,13 +57,35 @@ def _warehouse(path: Path | None) -> Path:
     return Path(path)
 
 
-def _require_interactions(con, path: Path) -> None:
-    """Raise RuntimeError naming the fix when ``marts.fct_interactions`` is missing (dbt has not run)."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'fct_interactions'"
-    ).fetchone()[0]
-    if not exists:
-        raise RuntimeError(f"marts.fct_interactions not found in {path}; run `xe build` first")
+@contextmanager
+def open_interactions(warehouse: Path | None = None):
+    """Open the warehouse read-only, after checking that ``marts.fct_interactions`` is there.
+
+    Yields:
+        A read-only DuckDB connection (closed on exit: DuckDB takes one writer).
+
+    Raises:
+        FileNotFoundError: When the warehouse file does not exist.
+        RuntimeError: When ``marts.fct_interactions`` is missing (dbt has not run).
+    """
+    import duckdb
+
+    path = _warehouse(warehouse)
+    if not path.exists():
+        raise FileNotFoundError(f"warehouse {path} does not exist; run `xe run` (or `xe load` and `xe build`) first")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        if not table_exists(con, "marts", "fct_interactions"):
+            raise RuntimeError(f"marts.fct_interactions not found in {path}; run `xe build` first")
+        yield con
+    finally:
+        con.close()
+
+
+def table_exists(con, schema: str, table: str) -> bool:
+    """Whether ``schema.table`` exists on a DuckDB connection."""
+    return bool(con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                            [schema, table]).fetchone()[0])
 
 
 def read_interactions(
@@ -84,11 +107,6 @@ def read_interactions(
         FileNotFoundError: When the warehouse file does not exist.
         RuntimeError: When ``marts.fct_interactions`` is missing (dbt has not run).
     """
-    import duckdb
-
-    path = _warehouse(warehouse)
-    if not path.exists():
-        raise FileNotFoundError(f"warehouse {path} does not exist; run `xe run` (or `xe load` and `xe build`) first")
     where, params = ["text_redacted is not null", "length(trim(text_redacted)) > 0"], []
     if start is not None:
         where.append("occurred_at >= ?")
@@ -96,28 +114,15 @@ def read_interactions(
     if end is not None:
         where.append("occurred_at < ?")
         params.append(pd.Timestamp(end).to_pydatetime())
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        _require_interactions(con, path)
-        sql = f"select {', '.join(INPUT_COLUMNS)} from marts.fct_interactions where {' and '.join(where)} order by interaction_id"
+    sql = f"select {', '.join(INPUT_COLUMNS)} from marts.fct_interactions where {' and '.join(where)} order by interaction_id"
+    with open_interactions(warehouse) as con:
         return con.execute(sql, params).df()
-    finally:
-        con.close()
 
 
 def latest_interaction_time(warehouse: Path | None = None) -> pd.Timestamp | None:
-    """Latest ``occurred_at`` in ``marts.fct_interactions`` (``None`` when empty)."""
-    import duckdb
-
-    path = _warehouse(warehouse)
-    if not path.exists():
-        raise FileNotFoundError(f"warehouse {path} does not exist; run `xe run` (or `xe load` and `xe build`) first")
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        _require_interactions(con, path)
+    """Latest ``occurred_at`` in ``marts.fct_interactions`` (``None`` when empty); raises as :func:`open_interactions`."""
+    with open_interactions(warehouse) as con:
         value = con.execute("select max(occurred_at) from marts.fct_interactions").fetchone()[0]
-    finally:
-        con.close()
     return None if value is None else pd.Timestamp(value)
 
 
