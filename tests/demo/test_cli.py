@@ -28,7 +28,7 @@ def test_help():
 
 def test_bad_input_is_rejected_clearly(tmp_path):
     result = _cli("--weeks", "0", "--landing", str(tmp_path))
-    assert result.returncode == 2 and "weeks must be >= 1" in result.stderr
+    assert result.returncode == 2 and "--weeks" in result.stderr and "x>=1" in result.stderr
     result = _cli("--incidents", "meteor", "--landing", str(tmp_path))
     assert result.returncode == 2 and "unknown incident type" in result.stderr
     result = _cli("--start", "21/09/2026")
