@@ -14,11 +14,16 @@
 -- delete+insert on interaction_id makes a re-run of the same interval a no-op.
 -- `dbt build --full-refresh` rebuilds from raw.
 --
--- Service-element tagging: every keyword of seeds/service_element_keywords.csv found in the
--- lower-cased text adds its weight to its element; the highest total wins; ties go to the
--- element with the lower `priority` in seeds/service_elements.csv (product_quality,
--- after_sales, logistics, payment, promotion, account, product_consultation, other), then
--- the code alphabetically. No keyword at all -> 'other'.
+-- Service-element tagging (macros/tagging.sql): every distinct keyword of
+-- seeds/service_element_keywords.csv found in the text adds its weight to its element's
+-- score. ASCII keywords match whole words ("breakfast" is not "fast", "show" is not "how",
+-- "?" is no evidence); Chinese keywords match as substrings of the lower-cased text (SQL has
+-- no word segmentation, so the seed keeps multi-character, unambiguous ones only). The
+-- highest total wins; ties go to the element with the lower `priority` in
+-- seeds/service_elements.csv (product_quality, after_sales, logistics, payment, promotion,
+-- account, product_consultation, other), then the code alphabetically. No keyword at all ->
+-- 'other' with score 0. service_element_score is the winning total (the rule's evidence:
+-- 0 = nothing matched, 1-2 = one weak hint, >= 3 = a specific keyword or several hints).
 with
 
 interactions as (
@@ -29,8 +34,20 @@ interactions as (
 ),
 
 keywords as (
-    select element_code, lower(keyword) as keyword, weight
+    select distinct
+        element_code,
+        {{ tagging_pattern('keyword') }} as pattern,
+        {{ tagging_match_mode('keyword') }} as match_mode,
+        weight
     from {{ ref('service_element_keywords') }}
+),
+
+texts as (
+    select
+        interaction_id,
+        lower(coalesce(original_text, '')) as text_lower,
+        {{ tagging_words('original_text') }} as text_words
+    from interactions
 ),
 
 elements as (
@@ -40,13 +57,13 @@ elements as (
 
 keyword_hits as (
     select
-        interactions.interaction_id,
+        texts.interaction_id,
         keywords.element_code,
         sum(keywords.weight) as element_score
-    from interactions
+    from texts
     inner join keywords
-        on {{ dbt.position('keywords.keyword', 'lower(interactions.original_text)') }} > 0
-    group by interactions.interaction_id, keywords.element_code
+        on {{ tagging_keyword_matches('keywords.pattern', 'keywords.match_mode', 'texts.text_lower', 'texts.text_words') }}
+    group by texts.interaction_id, keywords.element_code
 ),
 
 ranked as (
