@@ -38,6 +38,8 @@ class Assignment:
     sentiment_labels: list[str]
     sentiment_scores: np.ndarray
     escalated: int = 0
+    #: per document ``substantive`` or a set-aside class (:mod:`ml.setaside`); ``None`` when not classified
+    voice_classes: np.ndarray | None = None
 
 
 def assign_documents(

@@ -10,6 +10,8 @@ scores the pipeline's own output:
 * topics vs sub-intent: NMI, ARI, size-weighted purity, topic count vs sub-intent count,
   the largest topic's share;
 * sentiment (3 classes): accuracy and macro-F1;
+* set-aside texts (:mod:`ml.setaside`): count per class, precision and recall against the
+  demo's chit-chat sub-intents;
 * service-element tagging (``fct_interactions.service_element``): accuracy and macro-F1;
 * language (``fct_interactions.language``) vs the generator's language: accuracy.
 
@@ -25,6 +27,9 @@ import pandas as pd
 
 #: ground-truth source -> fct_interactions.interaction_id prefix (dbt: int_interactions_unioned)
 ID_PREFIX = {"cs_messages": "msg:", "reviews": "rev:", "nps_responses": "nps:", "social_mentions": "soc:"}
+#: the demo's sub-intents that carry no issue (greetings, thanks, asking for a human): what the
+#: set-aside step (ml.setaside) should take out of clustering
+CHIT_CHAT_SUB_INTENTS = frozenset({"other.greeting_chitchat", "other.request_human", "other.thanks"})
 GROUND_TRUTH = Path("_ground_truth") / "voice_labels.parquet"
 
 
@@ -56,9 +61,11 @@ def read_pipeline_output(warehouse: Path) -> pd.DataFrame:
 
     with open_interactions(warehouse) as con:
         if table_exists(con, "voc", "doc_topics"):
-            topics, join = "d.topic_id, d.sentiment_label", "left join voc.doc_topics d using (interaction_id)"
+            topics, join = ("d.topic_id, d.sentiment_label, d.voice_class",
+                            "left join voc.doc_topics d using (interaction_id)")
         else:  # the topic engine has not run yet
-            topics, join = "cast(null as integer) as topic_id, cast(null as varchar) as sentiment_label", ""
+            topics, join = ("cast(null as integer) as topic_id, cast(null as varchar) as sentiment_label, "
+                            "cast(null as varchar) as voice_class"), ""
         return con.execute(f"select f.interaction_id, f.language, f.service_element, {topics} "
                            f"from marts.fct_interactions f {join}").df()
 
@@ -94,9 +101,11 @@ def evaluate_demo(landing: Path, warehouse: Path) -> dict:
                     "largest_topic_share": round(float(with_topic["topic_id"].value_counts(normalize=True).iloc[0]), 4)})
         sentiment = classification_scores(with_topic["sentiment_label"].fillna("none"), with_topic["sentiment"])
         out.update({"sentiment_accuracy": sentiment["accuracy"], "sentiment_macro_f1": sentiment["macro_f1"]})
+        out.update(_set_aside_scores(with_topic))
     else:
         out.update(dict.fromkeys(["topic_nmi", "topic_ari", "topic_purity", "n_topics", "n_sub_intents",
-                                  "largest_topic_share", "sentiment_accuracy", "sentiment_macro_f1"]))
+                                  "largest_topic_share", "sentiment_accuracy", "sentiment_macro_f1",
+                                  "n_set_aside", "set_aside_precision", "set_aside_recall"]))
     if len(joined):
         tagging = classification_scores(joined["service_element"].fillna("none"), joined["service_element_true"])
         out.update({"tagging_accuracy": tagging["accuracy"], "tagging_macro_f1": tagging["macro_f1"],
@@ -104,3 +113,22 @@ def evaluate_demo(landing: Path, warehouse: Path) -> dict:
     else:
         out.update(dict.fromkeys(["tagging_accuracy", "tagging_macro_f1", "language_accuracy"]))
     return out
+
+
+def _set_aside_scores(joined: pd.DataFrame) -> dict:
+    """Set-aside counts per class and their precision / recall against the demo's chit-chat sub-intents.
+
+    Precision: share of set-aside texts whose true sub-intent is chit-chat (a placeholder is
+    never a demo text, so any set-aside substantive text counts against it); recall: share of
+    chit-chat texts that were set aside. Set-aside texts keep a reserved topic id, so the
+    topic scores above include them as their own clusters.
+    """
+    classes = joined["voice_class"].fillna("substantive")
+    aside = classes != "substantive"
+    chit = joined["sub_intent"].isin(CHIT_CHAT_SUB_INTENTS)
+    counts = {str(k): int(v) for k, v in classes[aside].value_counts().items()}
+    return {
+        "n_set_aside": counts,
+        "set_aside_precision": round(float(chit[aside].mean()), 4) if aside.any() else None,
+        "set_aside_recall": round(float(aside[chit].mean()), 4) if chit.any() else None,
+    }

@@ -2,6 +2,12 @@
 
 What ``xe topics fit|assign`` and the ``voc_topics`` DAG call. The warehouse is opened
 briefly: read, close; compute; open, write, close.
+
+Non-substantive texts (greetings, thanks, "转人工", emoji only, marketplace placeholders;
+:mod:`ml.setaside`) are set aside before clustering: they are never fitted on and never get a
+topic; ``voc.doc_topics`` gives them a reserved topic id (:data:`SET_ASIDE_TOPICS`, negative
+so it never collides with a stable topic id) and their class in ``voice_class``, and
+``voc.topics`` lists the reserved ids with each version, so they are counted, not dropped.
 """
 
 from __future__ import annotations
@@ -10,9 +16,27 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ml.topics.config import TopicConfig
+
+
+#: reserved topic id, label and service element of each set-aside class
+SET_ASIDE_TOPICS: dict[str, dict] = {
+    "chit_chat": {"topic_id": -1, "label": "闲聊·寒暄 / chit-chat (set aside)", "service_element": "other"},
+    "placeholder": {"topic_id": -2, "label": "无内容·默认评价 / placeholder text (set aside)",
+                    "service_element": "other"},
+}
+SUBSTANTIVE = "substantive"
+
+
+def voice_classes(texts: list[str]) -> np.ndarray:
+    """Class of each text: ``substantive`` or a set-aside class of :mod:`ml.setaside` (object array)."""
+    from ml.setaside import default_setaside
+
+    classes = default_setaside().classify(texts)
+    return np.array([c if c else SUBSTANTIVE for c in classes], dtype=object)
 
 
 def _log(message: str) -> None:
@@ -37,9 +61,13 @@ def fit(weeks: int | None = None, warehouse: Path | None = None, root: Path | No
     end = (latest + pd.Timedelta(days=1)).normalize()
     start = end - pd.Timedelta(weeks=weeks)
     frame = read_interactions(start.date(), end.date(), warehouse)
-    _log(f"training window {start.date()} .. {end.date()} (exclusive): {len(frame):,} documents")
+    classes = voice_classes(frame["text_redacted"].tolist())
+    set_aside = {c: int((classes == c).sum()) for c in SET_ASIDE_TOPICS}
+    _log(f"training window {start.date()} .. {end.date()} (exclusive): {len(frame):,} documents, "
+         f"set aside {', '.join(f'{n:,} {c}' for c, n in set_aside.items())}")
+    frame = frame[classes == SUBSTANTIVE]
     if len(frame) < 3:
-        raise RuntimeError(f"only {len(frame)} documents in the training window; need at least 3")
+        raise RuntimeError(f"only {len(frame)} substantive documents in the training window; need at least 3")
     result = fit_version(
         frame["text_redacted"].tolist(),
         config=config,
@@ -48,7 +76,8 @@ def fit(weeks: int | None = None, warehouse: Path | None = None, root: Path | No
         root=root,
         window={"start": str(start.date()), "end": str(end.date()), "weeks": weeks},
     )
-    return {"version": result.version.version, "documents": len(frame), **result.version.metrics}
+    return {"version": result.version.version, "documents": len(frame), "set_aside": set_aside,
+            **result.version.metrics}
 
 
 def build_outputs(frame: pd.DataFrame, version, assignment, overrides: dict[int, dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -71,6 +100,7 @@ def build_outputs(frame: pd.DataFrame, version, assignment, overrides: dict[int,
         "sentiment_score": assignment.sentiment_scores.astype(float),
         "model_version": version.version,
         "assigned_at": assigned_at,
+        "voice_class": assignment.voice_classes if assignment.voice_classes is not None else SUBSTANTIVE,
     })
     stats = pd.DataFrame({"topic_id": docs["topic_id"], "at": pd.to_datetime(frame["occurred_at"]).to_numpy()})
     agg = stats.groupby("topic_id")["at"].agg(["size", "min", "max"])
@@ -95,6 +125,13 @@ def build_outputs(frame: pd.DataFrame, version, assignment, overrides: dict[int,
             "last_seen_at": last,
             "status": row["status"],
         })
+    for name, reserved in SET_ASIDE_TOPICS.items():
+        tid = reserved["topic_id"]
+        members = stats["at"][docs["topic_id"].to_numpy() == tid]
+        rows.append({"topic_id": tid, "model_version": version.version, "label": reserved["label"],
+                     "keywords": name, "size": int(len(members)), "service_element": reserved["service_element"],
+                     "first_seen_at": members.min() if len(members) else pd.NaT,
+                     "last_seen_at": members.max() if len(members) else pd.NaT, "status": "set_aside"})
     topics = pd.DataFrame(rows)
     topics["first_seen_at"] = pd.to_datetime(topics["first_seen_at"])
     topics["last_seen_at"] = pd.to_datetime(topics["last_seen_at"])
@@ -114,7 +151,6 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
             ``balanced`` falls back to ``accurate`` for a version saved without a student).
     """
     from include.config import settings
-    from ml.assign.modes import assign_documents
     from ml.pipeline.warehouse import read_interactions, write_outputs
     from ml.topics.store import load_label_overrides, load_version
 
@@ -128,13 +164,50 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
     _log(f"assigning {len(frame):,} documents with {version.version} ({mode} mode)")
     if frame.empty:
         return {"version": version.version, "doc_topics": 0, "topics": 0}
-    assignment = assign_documents(frame["text_redacted"].tolist(), version, show_progress=len(frame) > 2000,
-                                  mode=mode)
+    assignment = assign_with_set_aside(frame["text_redacted"].tolist(), version, mode=mode,
+                                       show_progress=len(frame) > 2000)
     overrides_path = (root.parent / "label_overrides.yml") if root is not None else None
     docs, topics = build_outputs(frame, version, assignment, load_label_overrides(overrides_path))
     counts = write_outputs(docs, topics, warehouse)
     _log(f"wrote {counts['doc_topics']:,} doc_topics rows and {counts['topics']} topics rows")
     return {"version": version.version, **counts}
+
+
+def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", show_progress: bool = False):
+    """Topic and sentiment per text; set-aside texts get their reserved topic id instead of a topic.
+
+    Substantive texts go through :func:`ml.assign.modes.assign_documents`. Set-aside texts get
+    probability 1.0; chit-chat keeps its sentiment (thanks are positive), placeholders are
+    neutral with score 0 (a marketplace's default text says nothing about the customer).
+
+    Returns:
+        An :class:`ml.assign.modes.Assignment` over all ``texts`` with ``voice_classes`` set.
+    """
+    from ml.assign.modes import Assignment, assign_documents
+    from ml.sentiment import default_model
+
+    classes = voice_classes(texts)
+    keep = np.flatnonzero(classes == SUBSTANTIVE)
+    n = len(texts)
+    topic_ids = np.zeros(n, dtype=np.int64)
+    probs = np.ones(n, dtype=np.float64)
+    labels = np.full(n, "neutral", dtype=object)
+    scores = np.zeros(n, dtype=np.float64)
+    escalated = 0
+    if len(keep):
+        part = assign_documents([texts[i] for i in keep], version, show_progress=show_progress, mode=mode)
+        topic_ids[keep], probs[keep] = part.topic_ids, part.probabilities
+        labels[keep], scores[keep] = part.sentiment_labels, part.sentiment_scores
+        escalated = part.escalated
+    for name, reserved in SET_ASIDE_TOPICS.items():
+        rows = np.flatnonzero(classes == name)
+        topic_ids[rows] = reserved["topic_id"]
+        if name == "chit_chat" and len(rows):
+            results = default_model().predict([texts[i] for i in rows])
+            labels[rows] = [r.label for r in results]
+            scores[rows] = [r.score for r in results]
+    return Assignment(topic_ids=topic_ids, probabilities=probs, sentiment_labels=list(labels),
+                      sentiment_scores=scores, escalated=escalated, voice_classes=classes)
 
 
 def run(force_refit: bool = False, weeks: int | None = None, warehouse: Path | None = None,

@@ -22,8 +22,11 @@ create table if not exists voc.doc_topics (
     sentiment_label varchar,
     sentiment_score double,
     model_version varchar not null,
-    assigned_at timestamp not null
+    assigned_at timestamp not null,
+    voice_class varchar
 )"""
+#: columns added after the first release: added to an existing table on write
+DOC_TOPICS_MIGRATIONS = ["alter table voc.doc_topics add column if not exists voice_class varchar"]
 
 TOPICS_DDL = """
 create table if not exists voc.topics (
@@ -40,13 +43,14 @@ create table if not exists voc.topics (
 
 DOC_TOPICS_COLUMNS = [
     "interaction_id", "topic_id", "topic_probability", "sentiment_label", "sentiment_score", "model_version",
-    "assigned_at",
+    "assigned_at", "voice_class",
 ]
 TOPICS_COLUMNS = [
     "topic_id", "model_version", "label", "keywords", "size", "service_element", "first_seen_at", "last_seen_at",
     "status",
 ]
-INPUT_COLUMNS = ["interaction_id", "text_redacted", "occurred_at", "language", "service_element"]
+INPUT_COLUMNS = ["interaction_id", "text_redacted", "occurred_at", "language", "service_element", "rating",
+                 "rating_scale_max"]
 
 
 def _warehouse(path: Path | None) -> Path:
@@ -155,11 +159,14 @@ def write_outputs(doc_topics: pd.DataFrame, topics: pd.DataFrame, warehouse: Pat
         con.execute("begin transaction")
         con.execute("create schema if not exists voc")
         con.execute(DOC_TOPICS_DDL)
+        for statement in DOC_TOPICS_MIGRATIONS:
+            con.execute(statement)
         con.execute(TOPICS_DDL)
         con.register("new_doc_topics", doc_frame)
         con.register("new_topics", topic_frame)
         con.execute("delete from voc.doc_topics where interaction_id in (select interaction_id from new_doc_topics)")
-        con.execute(f"insert into voc.doc_topics select {', '.join(DOC_TOPICS_COLUMNS)} from new_doc_topics")
+        con.execute(f"insert into voc.doc_topics ({', '.join(DOC_TOPICS_COLUMNS)}) "
+                    f"select {', '.join(DOC_TOPICS_COLUMNS)} from new_doc_topics")
         con.execute("delete from voc.topics where model_version in (select distinct model_version from new_topics)")
         con.execute(f"insert into voc.topics select {', '.join(TOPICS_COLUMNS)} from new_topics")
         con.execute("commit")

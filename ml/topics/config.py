@@ -26,6 +26,7 @@ class TopicConfig:
             assigned with the fitted model.
         max_cluster_points: Cap for the quadratic-memory Ward step (sampled above it).
         top_n_words: Keywords kept per topic.
+        label_diversity: MaximalMarginalRelevance diversity of the keyphrases labels are built from.
         window_weeks: Training window for scheduled refits.
         refit_days: A saved model older than this is refitted by ``ml.pipeline.jobs run``.
         match_threshold: Minimum centroid cosine similarity for a new topic to inherit an old id.
@@ -49,6 +50,7 @@ class TopicConfig:
     max_fit_docs: int = 30_000
     max_cluster_points: int = 15_000
     top_n_words: int = 10
+    label_diversity: float = 0.3
     window_weeks: int = 8
     refit_days: int = 7
     match_threshold: float = 0.75

@@ -110,6 +110,7 @@ def fit_version(
     """
     from ml.embedding import embed_with_cache, get_embedder
     from ml.embedding.cache import release_shared_caches
+    from ml.topics.labels import make_labels
     from ml.topics.model import fit_topic_model, topic_keywords
     from ml.topics.taxonomy import map_topics_to_elements, taxonomy_embeddings
 
@@ -159,9 +160,13 @@ def fit_version(
     times = pd.to_datetime(pd.Series(list(occurred_at))) if occurred_at is not None else None
     prev_rows = {int(r["topic_id"]): r for r in previous.topics} if previous is not None else {}
 
+    keyphrases = [topic_keywords(fitted.model, k, config.top_n_words) for k in range(n_topics)]
+    typical = [(fitted.model.get_representative_docs(k) or [])[:3] if fitted.model.representative_docs_ else []
+               for k in range(n_topics)]
+    labels = make_labels(ids, keyphrases, typical, [int((fitted.topics == k).sum()) for k in range(n_topics)])
     rows = []
     for k in range(n_topics):
-        keywords = topic_keywords(fitted.model, k, config.top_n_words)
+        keywords = keyphrases[k]
         members = fitted.topics == k
         first = last = None
         if times is not None and members.any():
@@ -170,10 +175,9 @@ def fit_version(
         if old and old.get("first_seen_at") and first is not None:
             first = min(first, pd.Timestamp(old["first_seen_at"]))
         status = "active" if (previous is None or matched[k] is not None) else "emerging"
-        rep_docs = (fitted.model.get_representative_docs(k) or [])[:3] if fitted.model.representative_docs_ else []
         rows.append({
             "topic_id": int(ids[k]),
-            "label": " / ".join(keywords[:3]) or f"topic {ids[k]}",
+            "label": labels[k],
             "keywords": ", ".join(keywords),
             "size": int(members.sum()),
             "service_element": elements[k],
@@ -181,7 +185,7 @@ def fit_version(
             "last_seen_at": None if last is None else str(last),
             "status": status,
             "matched_previous": matched[k],
-            "representative_docs": rep_docs,
+            "representative_docs": typical[k],
         })
     if prev_ok:
         current = set(ids)

@@ -1,8 +1,9 @@
 """Fit a BERTopic model over precomputed embeddings and assign documents to its topics.
 
 Pipeline: [embeddings, 0.5 x character n-gram view] (:mod:`ml.topics.lexical`) -> UMAP (cosine, seeded) -> Ward clustering cut at the best silhouette
-(:class:`ml.topics.clustering.SilhouetteWard`, no outliers) -> c-TF-IDF over a jieba +
-English tokeniser -> KeyBERTInspired keywords. Assignment of any document (training
+(:class:`ml.topics.clustering.SilhouetteWard`, no outliers) -> c-TF-IDF over noun-phrase
+tokens (:mod:`ml.topics.representation`) -> KeyBERTInspired + MMR keyphrases -> labels
+(:mod:`ml.topics.labels`). Assignment of any document (training
 rest, new texts) is nearest topic centroid in embedding space, which is what a
 safetensors-loaded BERTopic does and needs no UMAP or refit.
 """
@@ -99,7 +100,7 @@ def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int, 
         preferred_topics: The previous version's topic count (kept when its cut is near-best).
     """
     from bertopic import BERTopic
-    from bertopic.representation import KeyBERTInspired
+    from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
     from umap import UMAP
 
     from ml.topics.clustering import SilhouetteWard
@@ -126,7 +127,10 @@ def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int, 
         random_state=config.seed,
         preferred_k=preferred_topics,
     )
-    representation = KeyBERTInspired(top_n_words=config.top_n_words, random_state=config.seed) if embedder else None
+    representation = None
+    if embedder:  # keyphrases: c-TF-IDF candidates re-ranked by embedding similarity, then diversified
+        representation = [KeyBERTInspired(top_n_words=config.top_n_words, random_state=config.seed),
+                          MaximalMarginalRelevance(diversity=config.label_diversity, top_n_words=config.top_n_words)]
     return BERTopic(
         embedding_model=_bertopic_backend(embedder) if embedder else None,
         umap_model=umap_model,

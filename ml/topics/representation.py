@@ -1,30 +1,72 @@
-"""Topic representation: the jieba + English tokeniser, stop words and the c-TF-IDF vectorizer.
+"""Topic representation: the keyphrase tokeniser, its stop lists and the c-TF-IDF vectorizer.
 
-BERTopic's c-TF-IDF keywords and KeyBERTInspired labels are computed over the tokens this
-module produces (:func:`make_vectorizer`). Language detection is :mod:`ml.language`.
+BERTopic's c-TF-IDF keywords, KeyBERTInspired + MMR keyphrases and the readable topic labels
+(:mod:`ml.topics.labels`) are all computed over the tokens this module produces
+(:func:`make_vectorizer`):
+
+* Chinese: ``jieba.posseg`` words; consecutive nouns are joined into one noun phrase
+  (空气 + 炸锅 -> 空气炸锅, 物流 + 信息 -> 物流信息); nouns, verbal nouns, verbs and
+  adjectives of two or more characters are kept. Single Han characters never are (急, 行,
+  喽, 请 say nothing on their own).
+* English: lower-cased words of two or more letters/digits.
+* Everything in the stop lists of ``ml/topics/data/stopwords.yml`` is dropped: function
+  words, chat fillers and courtesy words (说实话, 反正, 麻烦, 辛苦, thx, pls), opinion words
+  (topics follow issues, not how people feel) and redaction masks (<PHONE>, 链接, 数字).
+  ``EE_TOPIC_STOPWORDS`` points at a replacement file. Language detection is :mod:`ml.language`.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from ml.language import is_han
 
-#: Chinese function words plus punctuation and whitespace that jieba returns as tokens.
-CHINESE_STOP_WORDS: frozenset[str] = frozenset(
-    """的 了 是 我 你 他 她 它 们 我们 你们 他们 这 那 这个 那个 就 都 也 还 又 在 和 与 及 或 而 但 但是
-    很 太 非常 比较 挺 真 真的 就是 还是 不是 没有 有 没 不 吧 吗 呢 啊 呀 哦 嗯 哈 哈哈 啦 嘛 么 个 一个 一
-    一下 一点 一些 有点 什么 怎么 怎么样 为什么 可以 可能 已经 因为 所以 如果 然后 而且 不过 虽然 只是 还有
-    对 给 把 被 让 从 到 于 以 之 其 等 着 过 得 地 去 来 上 下 里 说 要 会 能 想 看 做 用 买 东西 自己 现在
-    时候 感觉 觉得 比 更 最 再 才 只 多 少 大 小 好 吃 次 请问 您好 你好 亲 谢谢 好的 这样 那样 这么 那么 哪 哪里
-    """.split()
-) | frozenset(list("，。！？、；：“”‘’（）《》【】—…·～~,.!?;:'\"()[]{}<>-_/\\|@#$%^&*+=`") + [" ", "  ", "\t", "\n", "\r", "\u3000", "\ufeff"])
+STOPWORDS_FILE = Path(__file__).with_name("data") / "stopwords.yml"
+_KEEP_FLAGS = ("n", "vn", "v", "a", "eng", "nz", "ng")  # jieba POS prefixes that can name an issue
+_LATIN = re.compile(r"[a-z0-9][a-z0-9'\-]*")
+_MASK = re.compile(r"<[A-Z_]+>")
+
+
+@lru_cache(maxsize=4)
+def load_stopwords(path: str | None = None) -> frozenset[str]:
+    """All stop words of a stop-list file (default ``EE_TOPIC_STOPWORDS`` or the shipped file).
+
+    Returns:
+        Lower-cased tokens from every list in the file, plus sklearn's English stop words and
+        punctuation.
+
+    Raises:
+        FileNotFoundError: When the file does not exist.
+        ValueError: When it is not a mapping of lists (whitespace-separated strings).
+    """
+    import yaml
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    file = Path(path or os.environ.get("EE_TOPIC_STOPWORDS") or STOPWORDS_FILE)
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{file}: expected lists of stop words by name, got {type(data).__name__}")
+    words: set[str] = set(ENGLISH_STOP_WORDS)
+    for name, value in data.items():
+        if isinstance(value, str):
+            value = value.split()
+        if not isinstance(value, list):
+            raise ValueError(f"{file}: {name} must be a list or a whitespace-separated string")
+        words.update(str(w).strip().lower() for w in value if str(w).strip())
+    return frozenset(words)
+
+
+#: the shipped stop list (kept for callers that want the set itself)
+CHINESE_STOP_WORDS = load_stopwords(str(STOPWORDS_FILE))
 
 
 @lru_cache(maxsize=1)
 def _jieba():
     import jieba
+    import jieba.posseg
 
     from include.config import settings
 
@@ -32,27 +74,52 @@ def _jieba():
     tmp_dir.mkdir(parents=True, exist_ok=True)
     jieba.dt.tmp_dir = str(tmp_dir)
     jieba.setLogLevel(60)
-    return jieba
+    return jieba.posseg
+
+
+def _keep(token: str, stop: frozenset[str]) -> bool:
+    if not token or token in stop:
+        return False
+    if is_han(token):
+        return len(token) >= 2
+    return bool(len(token) >= 2 and _LATIN.fullmatch(token)) and not token.isdigit()
 
 
 def tokenize(text: str) -> list[str]:
-    """Tokenise mixed Chinese/English text for c-TF-IDF: jieba words, lower-cased, stop words removed.
+    """Keyphrase tokens of one document (see the module docstring).
 
     Args:
-        text: One document.
+        text: One document (Chinese, English or mixed).
 
     Returns:
-        Tokens of at least one Han character or two Latin/digit characters, minus stop words.
+        Noun phrases and content words, lower-cased, stop words and masks removed, in text order.
     """
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    stop = load_stopwords()
+    tokens: list[str] = []
+    phrase: list[str] = []
 
-    tokens = []
-    for token in _jieba().lcut(text or ""):
-        token = token.strip().lower()
-        if not token or token in CHINESE_STOP_WORDS or token in ENGLISH_STOP_WORDS:
+    def flush() -> None:
+        if phrase:
+            joined = "".join(phrase)
+            if _keep(joined, stop):
+                tokens.append(joined)
+            phrase.clear()
+
+    for pair in _jieba().cut(_MASK.sub(" ", text or "")):
+        word, flag = pair.word.strip().lower(), pair.flag
+        if not word:
+            flush()
             continue
-        if is_han(token) or (len(token) >= 2 and re.fullmatch(r"[a-z0-9][a-z0-9'\-]*", token)):
-            tokens.append(token)
+        if is_han(word) and flag.startswith("n") and word not in stop:
+            phrase.append(word)  # consecutive nouns form one phrase
+            continue
+        flush()
+        if is_han(word):
+            if flag.startswith(_KEEP_FLAGS) and _keep(word, stop):
+                tokens.append(word)
+        elif _keep(word, stop):
+            tokens.append(word)
+    flush()
     return tokens
 
 
@@ -64,7 +131,8 @@ def make_vectorizer(min_df: int = 2, max_features: int | None = 50_000):
         max_features: Vocabulary cap (keeps memory bounded on large refits).
 
     Returns:
-        A configured :class:`sklearn.feature_extraction.text.CountVectorizer`.
+        A configured :class:`sklearn.feature_extraction.text.CountVectorizer` (unigrams and
+        bigrams of :func:`tokenize` tokens).
     """
     from sklearn.feature_extraction.text import CountVectorizer
 

@@ -9,7 +9,7 @@ from ml import pipeline
 
 DOC_TOPICS_TYPES = {
     "interaction_id": "VARCHAR", "topic_id": "INTEGER", "topic_probability": "DOUBLE", "sentiment_label": "VARCHAR",
-    "sentiment_score": "DOUBLE", "model_version": "VARCHAR", "assigned_at": "TIMESTAMP",
+    "sentiment_score": "DOUBLE", "model_version": "VARCHAR", "assigned_at": "TIMESTAMP", "voice_class": "VARCHAR",
 }
 TOPICS_TYPES = {
     "topic_id": "INTEGER", "model_version": "VARCHAR", "label": "VARCHAR", "keywords": "VARCHAR", "size": "BIGINT",
@@ -27,7 +27,7 @@ def _types(con, table):
 def test_run_writes_voc_tables_idempotently(warehouse, tmp_path, corpus):
     root = tmp_path / "models" / "topics"
     first = pipeline.run(warehouse=warehouse, root=root)
-    assert first["fit"]["documents"] == len(corpus[0])
+    assert first["fit"]["documents"] + sum(first["fit"]["set_aside"].values()) == len(corpus[0])
     assert first["assign"]["doc_topics"] == len(corpus[0])
     # second run: model is fresh, so no refit; rows are replaced, not duplicated
     second = pipeline.run(warehouse=warehouse, root=root)
