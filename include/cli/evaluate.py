@@ -81,22 +81,54 @@ def eval_topics(input_path, text_col, label_col, split, sample, seed, no_cache, 
 @click.option("--split", default=None, help="Keep only rows whose `split` column equals this (e.g. test).")
 @click.option("--sample", type=click.IntRange(min=1), default=None, help="Evaluate on a seeded sample of N rows.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the sample.")
+@click.option("--train-input", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Distant supervision: fit a warehouse head on this CSV first (default --input when "
+                   "--train-split is given).")
+@click.option("--train-split", default=None, help="Rows of the training CSV whose `split` equals this (e.g. train).")
+@click.option("--train-label-col", default=None, help="3-class labels of the training rows (read as 1/3/5 stars).")
+@click.option("--rating-col", default=None, help="Ratings of the training rows (stars 1-5, or NPS 0-10 with --rating-scale 10).")
+@click.option("--rating-scale", type=click.Choice(["5", "10"]), default="5", show_default=True,
+              help="Scale of --rating-col: 5 (stars) or 10 (NPS).")
+@click.option("--min-rated", type=click.IntRange(min=1), default=None,
+              help="Rated texts needed to fit (default ml.sentiment.MIN_RATED); fewer: the base head is used.")
 @_NAME
 @_OUT
 @json_option
-def eval_sentiment(input_path, text_col, label_col, split, sample, seed, name, out, as_json) -> None:
-    """Score texts with the production sentiment model; with labels print accuracy and macro-F1.
+def eval_sentiment(input_path, text_col, label_col, split, sample, seed, train_input, train_split, train_label_col,
+                   rating_col, rating_scale, min_rated, name, out, as_json) -> None:
+    """Score texts with the production sentiment head; with labels print accuracy and macro-F1.
 
-    Output keys: accuracy, macro_f1, n, task (three_class / binary), docs_per_second, label_shares.
+    With --train-split (and --train-label-col or --rating-col) a head is first fitted by distant
+    supervision on that split (what a merchant's own rated reviews do at run time,
+    ml.sentiment.fit_from_ratings) and the --split rows are scored with it.
+
+    Output keys: accuracy, macro_f1, n, task (three_class / binary), docs_per_second,
+    head_docs_per_second, label_shares, model (base / warehouse-fitted), split, train_split.
     """
     from ml.evaluation import evaluate_sentiment, load_labelled_csv
+    from ml.evaluation.sentiment import fit_from_labelled
 
+    model, train_name, n_rated = None, None, None
+    if train_input or train_split:
+        if bool(train_label_col) == bool(rating_col):
+            raise click.BadParameter("give exactly one of --train-label-col and --rating-col",
+                                     param_hint="--train-label-col / --rating-col")
+        train_path = train_input or input_path
+        train = load_labelled_csv(train_path, text_col, train_label_col or rating_col, split=train_split)
+        train_name = f"{_split_name(train_path, train_split)} of {Path(train_path).name}"
+        if not as_json:
+            note(f"[eval] fitting a warehouse head on {len(train):,} rows ({train_name}) ...")
+        column = train["label"].tolist()
+        model = (fit_from_labelled(train["text"].tolist(), labels=column, min_rated=min_rated) if train_label_col
+                 else fit_from_labelled(train["text"].tolist(), ratings=column, scale_max=int(rating_scale),
+                                        min_rated=min_rated))
+        n_rated = model.meta.get("n_rated", 0)
     df = load_labelled_csv(input_path, text_col, label_col, sample, seed, split=split)
     if not as_json:
         note(f"[eval] scoring {len(df):,} texts ...")
     split_name = _split_name(input_path, split)
-    result = {**evaluate_sentiment(df["text"].tolist(), df["label"].tolist() if label_col else None),
-              "split": split_name, "sample": sample}
+    result = {**evaluate_sentiment(df["text"].tolist(), df["label"].tolist() if label_col else None, model),
+              "split": split_name, "sample": sample, "train_split": train_name, "n_rated": n_rated}
     _save(out, _record("sentiment", name, str(input_path), split_name, result))
     emit_json(result)
 

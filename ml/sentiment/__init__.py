@@ -2,12 +2,24 @@
 
 Public API::
 
-    from ml.sentiment import AnchorSentiment, SentimentResult, default_model
+    from ml.sentiment import SentimentClassifier, SentimentResult, default_model, fit_from_ratings
 
-Modules: :mod:`~ml.sentiment.anchor` (anchor-phrase similarity in USE space plus a cue-word
-lexicon).
+Modules: :mod:`~ml.sentiment.classifier` (logistic-regression head over the multilingual USE
+vector plus cue features; ``default_model``, ``fit_from_ratings``), :mod:`~ml.sentiment.cues`
+(emoji/kaomoji, question/request markers, negation-aware opinion words),
+:mod:`~ml.sentiment.train` (reproducible training of the shipped base head from
+``data/seed_sentences.csv``). ``python -m ml.sentiment TEXT ...`` prints label and score.
 """
 
-from ml.sentiment.anchor import AnchorSentiment, SentimentResult, default_model
+from ml.sentiment.classifier import (
+    CLASSES,
+    MIN_RATED,
+    SentimentClassifier,
+    SentimentResult,
+    default_model,
+    fit_from_ratings,
+    ratings_to_labels,
+)
 
-__all__ = ["AnchorSentiment", "SentimentResult", "default_model"]
+__all__ = ["CLASSES", "MIN_RATED", "SentimentClassifier", "SentimentResult", "default_model", "fit_from_ratings",
+           "ratings_to_labels"]
