@@ -45,3 +45,39 @@ def test_three_class_uses_the_label():
 def test_unlabelled_input_gives_shares_only():
     result = evaluate_sentiment(["a"], None, FixedModel([SentimentResult("positive", 0.4)]))
     assert "accuracy" not in result and result["n"] == 1
+
+
+def test_fit_from_labelled_needs_exactly_one_kind_of_target():
+    from ml.evaluation.sentiment import fit_from_labelled
+
+    with pytest.raises(ValueError, match="either ratings or 3-class labels"):
+        fit_from_labelled(["a"])
+    with pytest.raises(ValueError, match="no neutral class"):
+        fit_from_labelled(["a", "b"], labels=[0, 1])
+
+
+def test_eval_sentiment_cli_fits_a_warehouse_head_on_the_train_split(tmp_path, capsys):
+    import csv
+    import json
+
+    from include.cli import main
+    from ml.sentiment.classifier import seed_sentences
+
+    texts, labels = seed_sentences()
+    path = tmp_path / "labelled.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["text", "label", "split", "stars"])
+        for i, (text, label) in enumerate(zip(texts[::5], labels[::5], strict=True)):
+            stars = {"negative": 1, "neutral": 3, "positive": 5}[label]
+            writer.writerow([text, label, "test" if i % 4 == 0 else "train", stars])
+    args = ["eval", "sentiment", "--input", str(path), "--text-col", "text", "--label-col", "label", "--split", "test",
+            "--train-split", "train", "--json"]
+    assert main([*args, "--rating-col", "stars", "--min-rated", "50"]) == 0
+    fitted = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert fitted["model"] == "warehouse-fitted" and fitted["split"] == "test"
+    assert fitted["train_split"] == "train of labelled.csv" and fitted["n_rated"] > 50 and fitted["accuracy"] > 0.6
+    assert main([*args, "--train-label-col", "label"]) == 0  # fewer than MIN_RATED rows: the base head
+    base = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert base["model"] == "base" and base["n_rated"] == 0
+    assert main([*args, "--train-label-col", "label", "--rating-col", "stars"]) == 2
