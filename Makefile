@@ -63,7 +63,7 @@ bench: install ## benchmarks that print figures (xe bench ...)
 # Every figure of the README's quality table, each with its split (xe eval ...; results in data/eval/).
 SHARED ?= $(or $(EE_SHARED_DATA),../shared/data)
 EVAL_DIR := data/eval
-eval: install ## score topics and sentiment on ../shared/data and the demo (after make run); refresh README's table
+eval: install ## score topics, sentiment and tagging on ../shared/data and the demo (after make run); refresh README's table
 	@rm -rf $(EVAL_DIR) && mkdir -p $(EVAL_DIR)
 	$(XE) eval demo --json --out $(EVAL_DIR)/demo.json
 	$(XE) eval topics --json --name banking77 --input $(SHARED)/banking77/test.csv --text-col text --label-col category --out $(EVAL_DIR)/topics_banking77.json
@@ -74,6 +74,9 @@ eval: install ## score topics and sentiment on ../shared/data and the demo (afte
 	$(XE) eval sentiment --json --name bank_comments_zh --input $(SHARED)/bank_comments_zh/bank_comments_zh.csv --text-col text --label-col label --split test --out $(EVAL_DIR)/sentiment_bank_comments.json
 	$(XE) eval sentiment --json --name waimai_10k --input $(SHARED)/waimai_10k/waimai_10k.csv --text-col review --label-col label --out $(EVAL_DIR)/sentiment_waimai.json
 	$(XE) eval sentiment --json --name online_shopping_10_cats --input $(SHARED)/online_shopping_10_cats/online_shopping_10_cats.csv --text-col review --label-col label --sample 10000 --out $(EVAL_DIR)/sentiment_online_shopping.json
+	$(XE) eval sentiment --json --name "marc_zh (head fitted on train stars)" --input $(SHARED)/marc_zh/marc_zh.csv --text-col text --label-col label --split test --train-split train --rating-col stars --out $(EVAL_DIR)/sentiment_marc_zh_fitted.json
+	$(XE) eval sentiment --json --name "marc_en (head fitted on train stars)" --input $(SHARED)/marc_en/marc_en.csv --text-col text --label-col label --split test --train-split train --rating-col stars --out $(EVAL_DIR)/sentiment_marc_en_fitted.json
+	$(XE) eval tagging --json --shared-data $(SHARED) --out $(EVAL_DIR)/tagging_real.json
 	$(XE) eval table $(EVAL_DIR) --readme README.md
 
 encoder: $(VENV)/.installed ## (re)fetch the all-mpnet-base-v2 English encoder (420 MB) into models/encoders

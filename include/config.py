@@ -10,6 +10,7 @@ touches the disk or the network; call ``settings()`` to read the environment now
 | EE_WAREHOUSE | data/warehouse.duckdb | the DuckDB warehouse file |
 | EE_LANDING_DIR | data/landing | landing zone: <source>/dt=YYYY-MM-DD/*.jsonl/csv/parquet |
 | EE_MODEL_DIR | models | saved, versioned topic models |
+| EE_LABEL_OVERRIDES | topic_label_overrides.yml | analyst topic labels by stable topic id (versioned in git) |
 | EE_REPORT_DIR | data/reports | weekly insight reports |
 | EE_ENCODER_DIR | models/encoders | downloaded sentence-transformers encoders (`make encoder`) |
 | EE_EMBEDDING_MODEL | auto | topic embedder: `auto` picks per language (English model; `hybrid` with USE when a corpus has Chinese); any other spec or local folder is used for every corpus |
@@ -51,6 +52,7 @@ class Settings:
     warehouse: Path
     landing_dir: Path
     model_dir: Path
+    label_overrides: Path
     encoder_dir: Path
     report_dir: Path
     embedding_model: str
@@ -82,6 +84,7 @@ def settings() -> Settings:
         warehouse=_path("EE_WAREHOUSE", str(data_dir / "warehouse.duckdb"), home),
         landing_dir=_path("EE_LANDING_DIR", str(data_dir / "landing"), home),
         model_dir=_path("EE_MODEL_DIR", "models", home),
+        label_overrides=_path("EE_LABEL_OVERRIDES", "topic_label_overrides.yml", home),
         encoder_dir=_path("EE_ENCODER_DIR", "models/encoders", home),
         report_dir=_path("EE_REPORT_DIR", str(data_dir / "reports"), home),
         embedding_model=os.environ.get("EE_EMBEDDING_MODEL", "auto"),

@@ -156,7 +156,11 @@ def run_demo_eval(landing: Path | None, warehouse: Path | None, as_json: bool, o
              f"{fmt('n_topics')} topics for {fmt('n_sub_intents')} sub-intents  "
              f"(largest {fmt('largest_topic_share')})")
         note(f"  sentiment  accuracy {fmt('sentiment_accuracy')}  macro-F1 {fmt('sentiment_macro_f1')}")
-        note(f"  tagging    accuracy {fmt('tagging_accuracy')}  macro-F1 {fmt('tagging_macro_f1')}")
+        aside = result.get("n_set_aside") or {}
+        note(f"  set aside  {', '.join(f'{v:,} {k}' for k, v in aside.items()) or 'none'}  "
+             f"precision {fmt('set_aside_precision')}  recall {fmt('set_aside_recall')} (vs chit-chat sub-intents)")
+        note(f"  tagging    accuracy {fmt('tagging_accuracy')}  macro-F1 {fmt('tagging_macro_f1')}  "
+             f"(keywords alone {fmt('tagging_rule_accuracy')})")
         note(f"  language   accuracy {fmt('language_accuracy')}")
     _save(out, _record("demo", "demo", str(landing), split, result))
     emit_json(result)
@@ -201,6 +205,33 @@ def eval_real_reviews(scratch, limit, shared_data, as_json) -> None:
             top = ", ".join(f"{k} {v:,}" for k, v in list(d["elements"].items())[:8])
             note(f"  {name:24s} {d['reviews']:>7,d} review texts, 'other' share {d['other_share']:.1%}  [{top}]")
     emit_json(out)
+
+
+@eval_group.command("tagging")
+@click.option("--scratch", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Scratch folder for the landing zone and warehouse (default <EE_DATA_DIR>/tagging_eval).")
+@click.option("--shared-data", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder with the datasets (default EE_SHARED_DATA: ../shared/data).")
+@_OUT
+@json_option
+def eval_tagging(scratch, shared_data, out, as_json) -> None:
+    """Score the keyword tagging on the hand-labelled sample of real texts (ml/evaluation/data/).
+
+    The sample holds keys and labels only; the texts are read from the shared datasets,
+    landed through the landing contract, loaded and built with dbt in a scratch warehouse,
+    and fct_interactions.service_element is scored (accuracy, macro-F1, per element and dataset).
+    """
+    from include.config import settings
+    from ml.evaluation.tagging import SAMPLE_CSV, evaluate_tagging
+
+    result = evaluate_tagging(shared_data or settings().shared_data, scratch or settings().data_dir / "tagging_eval")
+    if not as_json:
+        note(f"tagging on {result['n']} hand-labelled real texts: accuracy {result['accuracy']:.3f}, "
+             f"macro-F1 {result['macro_f1']:.3f}")
+        for name, d in result["per_dataset"].items():
+            note(f"  {name:24s} accuracy {d['accuracy']:.3f} (n {d['n']})")
+    _save(out, _record("tagging", "real texts (hand-labelled)", str(SAMPLE_CSV), "hand-labelled sample", result))
+    emit_json(result)
 
 
 @eval_group.command("table")

@@ -85,7 +85,7 @@ def topics_run(force_refit, weeks, warehouse, model_root, as_json) -> None:
 @click.option("--version", "version_name", default=None, help="Model version (default: LATEST).")
 @click.option("--all", "show_all", is_flag=True, help="Include vanished topics.")
 @click.option("--overrides", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Label overrides file (default <EE_MODEL_DIR>/label_overrides.yml).")
+              help="Label overrides file (default EE_LABEL_OVERRIDES: topic_label_overrides.yml, versioned in git).")
 @model_root_option
 @json_option
 def topics_list(version_name, show_all, overrides, model_root, as_json) -> None:
@@ -115,7 +115,7 @@ def topics_list(version_name, show_all, overrides, model_root, as_json) -> None:
 @click.argument("label")
 @click.option("--service-element", default=None, help="Also override the topic's service element (a taxonomy code).")
 @click.option("--overrides", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Label overrides file (default <EE_MODEL_DIR>/label_overrides.yml).")
+              help="Label overrides file (default EE_LABEL_OVERRIDES: topic_label_overrides.yml, versioned in git).")
 @model_root_option
 def topics_label(topic_id, label, service_element, overrides, model_root) -> None:
     """Give TOPIC_ID an analyst's LABEL (kept across refits: ids are stable).
@@ -139,7 +139,7 @@ def topics_label(topic_id, label, service_element, overrides, model_root) -> Non
         if topic_id not in known:
             raise click.BadParameter(f"topic {topic_id} is not in the latest model (ids: {min(known)}..{max(known)})",
                                      param_hint="TOPIC_ID")
-    path = overrides or settings().model_dir / "label_overrides.yml"
+    path = overrides or settings().label_overrides
     current = load_label_overrides(path)  # validates the existing file first
     entry = {"label": label.strip()}
     if service_element:

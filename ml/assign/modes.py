@@ -54,7 +54,7 @@ def assign_documents(
     Args:
         texts: Documents.
         version: A loaded :class:`ml.topics.store.TopicVersion`.
-        with_sentiment: Also compute sentiment (USE embeddings + lexicon).
+        with_sentiment: Also compute sentiment (:func:`ml.sentiment.default_model` over the USE vectors).
         show_progress: Progress bars while embedding.
         mode: ``accurate``, ``balanced`` or ``fast`` (see the module docstring).
 
@@ -180,6 +180,6 @@ def _bundle(texts: list[str], topic_ids: np.ndarray, probs: np.ndarray, use: np.
     if use is None:
         labels, scores = ["neutral"] * len(texts), np.zeros(len(texts))
     else:
-        results = default_model().predict(texts, use)
-        labels, scores = [r.label for r in results], np.array([r.score for r in results])
+        predicted, scores = default_model().predict_arrays(texts, use)
+        labels, scores = list(predicted), np.asarray(scores, dtype=np.float64)
     return Assignment(topic_ids=topic_ids, probabilities=probs, sentiment_labels=labels, sentiment_scores=scores)

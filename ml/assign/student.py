@@ -9,8 +9,8 @@ model2vec's *tokenlearn*, in-domain). Assignment with it is sparse matrix produc
 thousands of documents per second, at a measured cost in agreement with the full model
 (``xe bench topics --phases assign`` prints both; docs/topics.md has the figures).
 
-The student's second head reproduces USE vectors, so sentiment (anchor similarity in USE
-space) needs no transformer either.
+The student's second head reproduces USE vectors, so sentiment (the :mod:`ml.sentiment` head
+over USE vectors) needs no transformer either.
 """
 
 from __future__ import annotations

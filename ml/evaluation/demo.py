@@ -12,7 +12,9 @@ scores the pipeline's own output:
 * sentiment (3 classes): accuracy and macro-F1;
 * set-aside texts (:mod:`ml.setaside`): count per class, precision and recall against the
   demo's chit-chat sub-intents;
-* service-element tagging (``fct_interactions.service_element``): accuracy and macro-F1;
+* service-element tagging: the final element (``fct_interaction_topics.service_element``, keyword
+  tag combined with the topic's element; ``fct_interactions.service_element`` before the topic
+  marts are built): accuracy and macro-F1; ``tagging_rule_accuracy`` scores the keyword tag alone;
 * language (``fct_interactions.language``) vs the generator's language: accuracy.
 
 Which rows were scored is part of the output (``n_labelled``, ``n_in_warehouse``,
@@ -66,8 +68,13 @@ def read_pipeline_output(warehouse: Path) -> pd.DataFrame:
         else:  # the topic engine has not run yet
             topics, join = ("cast(null as integer) as topic_id, cast(null as varchar) as sentiment_label, "
                             "cast(null as varchar) as voice_class"), ""
-        return con.execute(f"select f.interaction_id, f.language, f.service_element, {topics} "
-                           f"from marts.fct_interactions f {join}").df()
+        if table_exists(con, "marts", "fct_interaction_topics"):  # keyword tag combined with the topic's element
+            element = "coalesce(t.service_element, f.service_element) as service_element"
+            join += " left join marts.fct_interaction_topics t using (interaction_id)"
+        else:
+            element = "f.service_element"
+        return con.execute(f"select f.interaction_id, f.language, f.service_element as rule_service_element, "
+                           f"{element}, {topics} from marts.fct_interactions f {join}").df()
 
 
 def evaluate_demo(landing: Path, warehouse: Path) -> dict:
@@ -108,10 +115,12 @@ def evaluate_demo(landing: Path, warehouse: Path) -> dict:
                                   "n_set_aside", "set_aside_precision", "set_aside_recall"]))
     if len(joined):
         tagging = classification_scores(joined["service_element"].fillna("none"), joined["service_element_true"])
+        rules = classification_scores(joined["rule_service_element"].fillna("none"), joined["service_element_true"])
         out.update({"tagging_accuracy": tagging["accuracy"], "tagging_macro_f1": tagging["macro_f1"],
+                    "tagging_rule_accuracy": rules["accuracy"],
                     "language_accuracy": round(float((joined["language"] == joined["language_true"]).mean()), 4)})
     else:
-        out.update(dict.fromkeys(["tagging_accuracy", "tagging_macro_f1", "language_accuracy"]))
+        out.update(dict.fromkeys(["tagging_accuracy", "tagging_macro_f1", "tagging_rule_accuracy", "language_accuracy"]))
     return out
 
 

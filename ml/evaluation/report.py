@@ -29,7 +29,7 @@ def load_results(paths: list[Path]) -> list[dict]:
         if not isinstance(record, dict) or not {"kind", "result", "split"} <= set(record):
             raise ValueError(f"{file} is not a saved evaluation result (kind, split, result)")
         records.append(record)
-    order = {"demo": 0, "topics": 1, "sentiment": 2}
+    order = {"demo": 0, "topics": 1, "sentiment": 2, "tagging": 3}
     return sorted(records, key=lambda r: (order.get(r["kind"], 9), r.get("name", "")))
 
 
@@ -51,15 +51,22 @@ def _row(record: dict) -> list[str]:
                    f"{_fmt(r.get('topic_purity'))}, {_fmt(r.get('n_topics'))} topics for "
                    f"{_fmt(r.get('n_sub_intents'))} sub-intents; sentiment accuracy "
                    f"{_fmt(r.get('sentiment_accuracy'))} / macro-F1 {_fmt(r.get('sentiment_macro_f1'))}; "
-                   f"tagging accuracy {_fmt(r.get('tagging_accuracy'))}; language accuracy "
+                   f"set aside precision {_fmt(r.get('set_aside_precision'))} / recall "
+                   f"{_fmt(r.get('set_aside_recall'))}; tagging accuracy {_fmt(r.get('tagging_accuracy'))} "
+                   f"(keywords alone {_fmt(r.get('tagging_rule_accuracy'))}); language accuracy "
                    f"{_fmt(r.get('language_accuracy'))}")
         return ["pipeline output vs ground truth", record["name"], split, figures, _fmt(r.get("n_with_topic"))]
+    if kind == "tagging":
+        figures = f"service-element accuracy {_fmt(r.get('accuracy'))} / macro-F1 {_fmt(r.get('macro_f1'))}"
+        return ["tagging (keywords)", record["name"], split, figures, _fmt(r.get("n"))]
     if kind == "topics":
         figures = (f"NMI {_fmt(r.get('nmi'))} / ARI {_fmt(r.get('ari'))} / purity {_fmt(r.get('purity'))}, "
                    f"{_fmt(r.get('n_topics'))} topics for {_fmt(r.get('n_labels'))} labels")
         return ["topics", record["name"], split, figures, _fmt(r.get("n_docs"))]
     task = "3-class" if r.get("task") == "three_class" else "binary (sign of the score)"
     figures = f"{task} accuracy {_fmt(r.get('accuracy'))} / macro-F1 {_fmt(r.get('macro_f1'))}"
+    if r.get("model") and r.get("model") != "base":
+        figures += f" ({r['model']} head, trained on {r.get('train_split') or 'n/a'})"
     return ["sentiment", record["name"], split, figures, _fmt(r.get("n"))]
 
 

@@ -21,7 +21,6 @@ import pandas as pd
 
 from ml.topics.config import TopicConfig
 
-
 #: reserved topic id, label and service element of each set-aside class
 SET_ASIDE_TOPICS: dict[str, dict] = {
     "chit_chat": {"topic_id": -1, "label": "闲聊·寒暄 / chit-chat (set aside)", "service_element": "other"},
@@ -166,8 +165,7 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
         return {"version": version.version, "doc_topics": 0, "topics": 0}
     assignment = assign_with_set_aside(frame["text_redacted"].tolist(), version, mode=mode,
                                        show_progress=len(frame) > 2000)
-    overrides_path = (root.parent / "label_overrides.yml") if root is not None else None
-    docs, topics = build_outputs(frame, version, assignment, load_label_overrides(overrides_path))
+    docs, topics = build_outputs(frame, version, assignment, load_label_overrides())
     counts = write_outputs(docs, topics, warehouse)
     _log(f"wrote {counts['doc_topics']:,} doc_topics rows and {counts['topics']} topics rows")
     return {"version": version.version, **counts}
@@ -203,9 +201,7 @@ def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", sho
         rows = np.flatnonzero(classes == name)
         topic_ids[rows] = reserved["topic_id"]
         if name == "chit_chat" and len(rows):
-            results = default_model().predict([texts[i] for i in rows])
-            labels[rows] = [r.label for r in results]
-            scores[rows] = [r.score for r in results]
+            labels[rows], scores[rows] = default_model().predict_arrays([texts[i] for i in rows])
     return Assignment(topic_ids=topic_ids, probabilities=probs, sentiment_labels=list(labels),
                       sentiment_scores=scores, escalated=escalated, voice_classes=classes)
 

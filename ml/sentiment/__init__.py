@@ -8,7 +8,7 @@ Modules: :mod:`~ml.sentiment.classifier` (logistic-regression head over the mult
 vector plus cue features; ``default_model``, ``fit_from_ratings``), :mod:`~ml.sentiment.cues`
 (emoji/kaomoji, question/request markers, negation-aware opinion words),
 :mod:`~ml.sentiment.train` (reproducible training of the shipped base head from
-``data/seed_sentences.csv``). ``python -m ml.sentiment TEXT ...`` prints label and score.
+``data/seed_sentences.csv``). ``xe sentiment score TEXT ...`` prints label and score; ``xe sentiment train`` re-trains the base head.
 """
 
 from ml.sentiment.classifier import (

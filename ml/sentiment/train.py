@@ -5,7 +5,7 @@ written for this project (e-commerce, food delivery, banking, service chats; pos
 negative and many neutral questions, requests and greetings). No third-party data set is
 used, so the weights may ship. Re-run after editing the seed file or the cue features::
 
-    python -m ml.sentiment.train            # re-train, write data/base_head.*, print scores
+    xe sentiment train            # re-train, write data/base_head.*, print scores
 
 The ``.json`` records the seed file's SHA-256; ``tests/ml/sentiment`` fails when the shipped
 weights were trained on another seed file. Training takes a few seconds (the seed sentences'
@@ -14,7 +14,6 @@ USE vectors come through the embedding cache).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ml.sentiment.classifier import (
@@ -41,21 +40,19 @@ def train_base(params: HeadParams = BASE_PARAMS, embedder=None) -> SentimentClas
     return head
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Re-train the base head, write it (default ``data/base_head``), print its training-set scores."""
+def write_base(out: Path | None = None) -> dict:
+    """Re-train the base head and write it (default ``data/base_head``: the shipped weights).
+
+    Returns:
+        ``path``, ``bytes``, ``n_train``, ``train_counts`` and ``training_accuracy`` (on the
+        seed sentences themselves: a sanity check, not a quality figure).
+    """
     import numpy as np
 
-    argv = sys.argv[1:] if argv is None else argv
-    out = Path(argv[0]) if argv else BASE_HEAD
     head = train_base()
-    path = head.save(out)
+    path = head.save(out or BASE_HEAD)
     texts, labels = seed_sentences()
     predicted, _ = head.predict_arrays(texts)
     accuracy = float(np.mean(predicted == np.asarray(labels, dtype=object)))
-    print(f"wrote {path} ({path.stat().st_size:,} bytes); {head.meta['n_train']} seed sentences "
-          f"{head.meta['train_counts']}; training accuracy {accuracy:.3f}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    return {"path": str(path), "bytes": path.stat().st_size, "n_train": head.meta["n_train"],
+            "train_counts": head.meta["train_counts"], "training_accuracy": round(accuracy, 4)}

@@ -14,7 +14,7 @@ one or two keyphrases in the topic's majority language, joined by " / " ("空气
 * unique: a label already taken by a larger topic gets the next keyphrase appended, and as
   a last resort the topic id ("退款 (#12)").
 
-Analyst overrides (``label_overrides.yml``, :mod:`ml.topics.store`) win over these labels.
+Analyst overrides (``topic_label_overrides.yml``, :func:`ml.topics.store.load_label_overrides`) win over these labels.
 """
 
 from __future__ import annotations

@@ -199,7 +199,8 @@ def load_bertopic(version: TopicVersion):
 def load_label_overrides(path: Path | None = None) -> dict[int, dict]:
     """Read analyst overrides keyed by stable topic id.
 
-    The YAML file (default ``<model_dir>/label_overrides.yml``) maps ids to a label string or
+    The YAML file (default ``EE_LABEL_OVERRIDES``: ``topic_label_overrides.yml`` at the project
+    root, versioned in git beside the code) maps ids to a label string or
     to ``{label: ..., service_element: ...}``. Missing file -> no overrides.
 
     Raises:
@@ -210,7 +211,7 @@ def load_label_overrides(path: Path | None = None) -> dict[int, dict]:
     if path is None:
         from include.config import settings
 
-        path = settings().model_dir / "label_overrides.yml"
+        path = settings().label_overrides
     if not Path(path).exists():
         return {}
     data = yaml.safe_load(Path(path).read_text()) or {}

@@ -55,14 +55,16 @@ def test_run_writes_voc_tables_idempotently(warehouse, tmp_path, corpus):
 
 
 @pytest.mark.slow
-def test_assign_uses_saved_model_and_overrides(warehouse, tmp_path):
+def test_assign_uses_saved_model_and_overrides(warehouse, tmp_path, monkeypatch):
     root = tmp_path / "models" / "topics"
     fitted = pipeline.fit(warehouse=warehouse, root=root)
     from ml.topics.store import load_version
 
     version = load_version(root=root)
     target = version.topic_ids[0]
-    (tmp_path / "models" / "label_overrides.yml").write_text(f"{target}: Analyst label\n")
+    overrides = tmp_path / "topic_label_overrides.yml"
+    overrides.write_text(f"{target}: Analyst label\n")
+    monkeypatch.setenv("EE_LABEL_OVERRIDES", str(overrides))
     pipeline.assign(warehouse=warehouse, root=root)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:

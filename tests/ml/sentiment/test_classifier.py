@@ -30,7 +30,7 @@ def labels_of(model, texts):
 
 def test_shipped_weights_were_trained_on_the_shipped_seed_file():
     meta = json.loads(BASE_HEAD.with_suffix(".json").read_text(encoding="utf-8"))
-    assert meta["seed_sha256"] == file_sha256(SEED_SENTENCES), "re-run `python -m ml.sentiment.train`"
+    assert meta["seed_sha256"] == file_sha256(SEED_SENTENCES), "re-run `xe sentiment train`"
     assert meta["kind"] == "base" and meta["cues"] == list(CUE_NAMES)
     texts, labels = seed_sentences()
     assert len(texts) >= 900 and set(labels) == set(CLASSES)
