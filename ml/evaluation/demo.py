@@ -63,7 +63,11 @@ def read_pipeline_output(warehouse: Path) -> pd.DataFrame:
 
     with open_interactions(warehouse) as con:
         if table_exists(con, "voc", "doc_topics"):
-            topics, join = ("d.topic_id, d.sentiment_label, d.voice_class",
+            has_class = bool(con.execute(
+                "select count(*) from information_schema.columns where table_schema = 'voc' "
+                "and table_name = 'doc_topics' and column_name = 'voice_class'").fetchone()[0])
+            voice_class = "d.voice_class" if has_class else "cast(null as varchar) as voice_class"  # written before set-aside
+            topics, join = (f"d.topic_id, d.sentiment_label, {voice_class}",
                             "left join voc.doc_topics d using (interaction_id)")
         else:  # the topic engine has not run yet
             topics, join = ("cast(null as integer) as topic_id, cast(null as varchar) as sentiment_label, "
