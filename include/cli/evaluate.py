@@ -155,6 +155,8 @@ def run_demo_eval(landing: Path | None, warehouse: Path | None, as_json: bool, o
         note(f"  topics     NMI {fmt('topic_nmi')}  ARI {fmt('topic_ari')}  purity {fmt('topic_purity')}  "
              f"{fmt('n_topics')} topics for {fmt('n_sub_intents')} sub-intents  "
              f"(largest {fmt('largest_topic_share')})")
+        note(f"             clustered texts only ({fmt('n_clustered')}): NMI {fmt('clustered_topic_nmi')}  "
+             f"ARI {fmt('clustered_topic_ari')}  purity {fmt('clustered_topic_purity')}")
         note(f"  sentiment  accuracy {fmt('sentiment_accuracy')}  macro-F1 {fmt('sentiment_macro_f1')}")
         aside = result.get("n_set_aside") or {}
         note(f"  set aside  {', '.join(f'{v:,} {k}' for k, v in aside.items()) or 'none'}  "

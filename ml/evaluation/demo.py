@@ -7,8 +7,9 @@ sentiment``). A warehouse built from that landing zone has each text as
 topic engine ran, its topic and sentiment in ``voc.doc_topics``. This module joins them and
 scores the pipeline's own output:
 
-* topics vs sub-intent: NMI, ARI, size-weighted purity, topic count vs sub-intent count,
-  the largest topic's share;
+* topics vs sub-intent: NMI, ARI, size-weighted purity over every text (set-aside classes
+  count as two clusters), the same over the clustered texts only (``clustered_topic_*``),
+  topic count vs sub-intent count, the largest real topic's share;
 * sentiment (3 classes): accuracy and macro-F1;
 * set-aside texts (:mod:`ml.setaside`): count per class, precision and recall against the
   demo's chit-chat sub-intents;
@@ -90,9 +91,12 @@ def evaluate_demo(landing: Path, warehouse: Path) -> dict:
 
     Returns:
         A flat dict: ``n_labelled``, ``n_in_warehouse``, ``n_with_topic``; ``topic_nmi``,
-        ``topic_ari``, ``topic_purity``, ``n_topics``, ``n_sub_intents``, ``largest_topic_share``;
+        ``topic_ari``, ``topic_purity``, ``n_topics`` (real topics; set-aside ids not counted),
+        ``n_sub_intents``, ``largest_topic_share``; ``clustered_topic_nmi|ari|purity`` and
+        ``n_clustered`` over the texts that were clustered; ``n_set_aside`` (per class),
+        ``set_aside_precision``, ``set_aside_recall``;
         ``sentiment_accuracy``, ``sentiment_macro_f1``; ``tagging_accuracy``,
-        ``tagging_macro_f1``; ``language_accuracy``. Scores of a stage that has not run are ``None``.
+        ``tagging_macro_f1``, ``tagging_rule_accuracy``; ``language_accuracy``. Scores of a stage that has not run are ``None``.
 
     Raises:
         FileNotFoundError, RuntimeError: See :func:`read_ground_truth` and :func:`read_pipeline_output`.
@@ -108,8 +112,14 @@ def evaluate_demo(landing: Path, warehouse: Path) -> dict:
     if len(with_topic):
         scores = clustering_scores(with_topic["topic_id"].astype(int), with_topic["sub_intent"])
         out.update({"topic_nmi": scores["nmi"], "topic_ari": scores["ari"], "topic_purity": scores["purity"],
-                    "n_topics": scores["n_topics"], "n_sub_intents": scores["n_labels"],
-                    "largest_topic_share": round(float(with_topic["topic_id"].value_counts(normalize=True).iloc[0]), 4)})
+                    "n_topics": int(with_topic.loc[with_topic["topic_id"] >= 0, "topic_id"].nunique()),
+                    "n_sub_intents": scores["n_labels"],
+                    "largest_topic_share": _largest_topic_share(with_topic)})
+        clustered = with_topic[with_topic["topic_id"] >= 0]  # set-aside texts carry reserved negative ids
+        if len(clustered):
+            inner = clustering_scores(clustered["topic_id"].astype(int), clustered["sub_intent"])
+            out.update({"clustered_topic_nmi": inner["nmi"], "clustered_topic_ari": inner["ari"],
+                        "clustered_topic_purity": inner["purity"], "n_clustered": len(clustered)})
         sentiment = classification_scores(with_topic["sentiment_label"].fillna("none"), with_topic["sentiment"])
         out.update({"sentiment_accuracy": sentiment["accuracy"], "sentiment_macro_f1": sentiment["macro_f1"]})
         out.update(_set_aside_scores(with_topic))
@@ -126,6 +136,12 @@ def evaluate_demo(landing: Path, warehouse: Path) -> dict:
     else:
         out.update(dict.fromkeys(["tagging_accuracy", "tagging_macro_f1", "tagging_rule_accuracy", "language_accuracy"]))
     return out
+
+
+def _largest_topic_share(with_topic: pd.DataFrame) -> float | None:
+    """Share of all scored texts in the largest real topic (reserved set-aside ids are not topics)."""
+    real = with_topic.loc[with_topic["topic_id"] >= 0, "topic_id"]
+    return round(float(real.value_counts().iloc[0] / len(with_topic)), 4) if len(real) else None
 
 
 def _set_aside_scores(joined: pd.DataFrame) -> dict:

@@ -49,7 +49,9 @@ def _row(record: dict) -> list[str]:
     if kind == "demo":
         figures = (f"topics NMI {_fmt(r.get('topic_nmi'))} / ARI {_fmt(r.get('topic_ari'))} / purity "
                    f"{_fmt(r.get('topic_purity'))}, {_fmt(r.get('n_topics'))} topics for "
-                   f"{_fmt(r.get('n_sub_intents'))} sub-intents; sentiment accuracy "
+                   f"{_fmt(r.get('n_sub_intents'))} sub-intents (clustered texts only: NMI "
+                   f"{_fmt(r.get('clustered_topic_nmi'))} / ARI {_fmt(r.get('clustered_topic_ari'))} / purity "
+                   f"{_fmt(r.get('clustered_topic_purity'))}); sentiment accuracy "
                    f"{_fmt(r.get('sentiment_accuracy'))} / macro-F1 {_fmt(r.get('sentiment_macro_f1'))}; "
                    f"set aside precision {_fmt(r.get('set_aside_precision'))} / recall "
                    f"{_fmt(r.get('set_aside_recall'))}; tagging accuracy {_fmt(r.get('tagging_accuracy'))} "

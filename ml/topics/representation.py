@@ -8,7 +8,8 @@ BERTopic's c-TF-IDF keywords, KeyBERTInspired + MMR keyphrases and the readable 
   (空气 + 炸锅 -> 空气炸锅, 物流 + 信息 -> 物流信息); nouns, verbal nouns, verbs and
   adjectives of two or more characters are kept. Single Han characters never are (急, 行,
   喽, 请 say nothing on their own).
-* English: lower-cased words of two or more letters/digits.
+* English: lower-cased words of two or more letters/digits (ids and numbers with three or
+  more digits dropped), and each pair of adjacent kept words as a phrase ("return label").
 * Everything in the stop lists of ``ml/topics/data/stopwords.yml`` is dropped: function
   words, chat fillers and courtesy words (说实话, 反正, 麻烦, 辛苦, thx, pls), opinion words
   (topics follow issues, not how people feel) and redaction masks (<PHONE>, 链接, 数字).
@@ -82,7 +83,8 @@ def _keep(token: str, stop: frozenset[str]) -> bool:
         return False
     if is_han(token):
         return len(token) >= 2
-    return bool(len(token) >= 2 and _LATIN.fullmatch(token)) and not token.isdigit()
+    # Latin words; ids and numbers (o261001000215, 2026) are not keywords
+    return bool(len(token) >= 2 and _LATIN.fullmatch(token)) and sum(c.isdigit() for c in token) < 3
 
 
 def tokenize(text: str) -> list[str]:
@@ -105,6 +107,7 @@ def tokenize(text: str) -> list[str]:
                 tokens.append(joined)
             phrase.clear()
 
+    previous_english: str | None = None  # adjacent kept English words also form a two-word phrase
     for pair in _jieba().cut(_MASK.sub(" ", text or "")):
         word, flag = pair.word.strip().lower(), pair.flag
         if not word:
@@ -112,13 +115,20 @@ def tokenize(text: str) -> list[str]:
             continue
         if is_han(word) and flag.startswith("n") and word not in stop:
             phrase.append(word)  # consecutive nouns form one phrase
+            previous_english = None
             continue
         flush()
         if is_han(word):
+            previous_english = None
             if flag.startswith(_KEEP_FLAGS) and _keep(word, stop):
                 tokens.append(word)
         elif _keep(word, stop):
+            if previous_english:
+                tokens.append(f"{previous_english} {word}")
             tokens.append(word)
+            previous_english = word
+        else:
+            previous_english = None
     flush()
     return tokens
 
@@ -131,8 +141,8 @@ def make_vectorizer(min_df: int = 2, max_features: int | None = 50_000):
         max_features: Vocabulary cap (keeps memory bounded on large refits).
 
     Returns:
-        A configured :class:`sklearn.feature_extraction.text.CountVectorizer` (unigrams and
-        bigrams of :func:`tokenize` tokens).
+        A configured :class:`sklearn.feature_extraction.text.CountVectorizer` over
+        :func:`tokenize` tokens (noun phrases and English word pairs included).
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -140,7 +150,7 @@ def make_vectorizer(min_df: int = 2, max_features: int | None = 50_000):
         tokenizer=tokenize,
         token_pattern=None,
         lowercase=False,
-        ngram_range=(1, 2),
+        ngram_range=(1, 1),  # phrases come from the tokeniser: bigrams across clauses read as noise
         min_df=min_df,
         max_features=max_features,
     )
