@@ -1,0 +1,32 @@
+"""Set-aside texts through the topic engine: reserved ids, never a topic, placeholders never negative."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ml.pipeline.jobs import SET_ASIDE_TOPICS, assign_with_set_aside
+
+# shared case 10-placeholder-reviews (made-up texts): marketplace defaults among real complaints
+PLACEHOLDERS = ["此用户没有填写评价。", "This user did not leave a review", "买家未及时做出评价，系统默认好评！"]
+CHIT_CHAT = ["好的谢谢！！", "亲，在吗~", "转人工", "👍👍"]
+COMPLAINTS = ["快递三天了还没发货", "退款被拒绝了不合理", "the parcel never arrived and nobody answers"]
+
+
+@pytest.mark.slow
+def test_set_aside_texts_get_reserved_ids_and_placeholders_stay_neutral(corpus, tmp_path):
+    from ml.topics import TopicConfig, fit_version, load_version
+
+    fit_version(corpus[0], TopicConfig(seed=42, student_epochs=0), root=tmp_path)
+    version = load_version(root=tmp_path)
+    texts = PLACEHOLDERS + CHIT_CHAT + COMPLAINTS
+    result = assign_with_set_aside(texts, version)
+    classes = list(result.voice_classes)
+    assert classes == ["placeholder"] * 3 + ["chit_chat"] * 4 + ["substantive"] * 3
+    ids = np.asarray(result.topic_ids)
+    assert set(ids[:3]) == {SET_ASIDE_TOPICS["placeholder"]["topic_id"]}
+    assert set(ids[3:7]) == {SET_ASIDE_TOPICS["chit_chat"]["topic_id"]}
+    assert (ids[7:] >= 0).all() and set(ids[7:]) <= set(version.topic_ids)
+    assert result.sentiment_labels[:3] == ["neutral"] * 3 and not np.asarray(result.sentiment_scores[:3]).any()
+    assert result.sentiment_labels[3] == "positive"  # thanks keep their sentiment
+    assert all(label == "negative" for label in result.sentiment_labels[7:])
