@@ -34,7 +34,7 @@ def _record(kind: str, name: str | None, source: str, split: str, result: dict) 
 
 @click.group("eval")
 def eval_group() -> None:
-    """Score the pipeline's output against labelled data (one JSON line last, for scripts).
+    """Score the pipeline's output, or the production models on any labelled CSV (one JSON line last).
 
     `make eval` runs them all on ../shared/data and the demo and refreshes the README's table.
     """

@@ -27,19 +27,27 @@ def sentiment() -> None:
 def score(texts: tuple[str, ...], as_json: bool) -> None:
     """Print label and score in [-1, 1] of each TEXT (or of each stdin line), one line per text.
 
-    Output: label<TAB>score<TAB>text; with --json only one JSON line {"results": [...]}.
+    Scored as the pipeline scores them: marketplace placeholder texts (ml/setaside) are neutral
+    with score 0. Output: label<TAB>score<TAB>text; with --json only one JSON line
+    {"results": [{"text", "label", "score", "voice_class"}, ...]}.
     """
+    from ml.setaside import default_setaside
     from ml.sentiment import default_model
 
     items = list(texts) or [line.rstrip("\n") for line in sys.stdin if line.strip()]
     if not items:
         raise click.UsageError("give TEXT arguments or lines on stdin")
     labels, scores = default_model().predict_arrays(items)
-    results = [{"text": t, "label": str(lab), "score": round(float(s), 4)}
-               for t, lab, s in zip(items, labels, scores, strict=True)]
+    classes = default_setaside().classify(items)
+    results = []
+    for text, label, value, voice_class in zip(items, labels, scores, classes, strict=True):
+        if voice_class == "placeholder":  # as the pipeline does: a marketplace default says nothing
+            label, value = "neutral", 0.0
+        results.append({"text": text, "label": str(label), "score": round(float(value), 4) + 0.0,
+                        "voice_class": voice_class or "substantive"})
     if not as_json:
         for r in results:
-            click.echo(f"{r['label']}\t{r['score']:+.3f}\t{r['text']}")
+            click.echo(f"{r['label']}\t{r['score'] + 0.0:+.3f}\t{r['text']}")
     if as_json:
         emit_json({"results": results})
 

@@ -28,7 +28,8 @@ COMMANDS = list(_all_commands(cli))
 def test_every_user_command_exists():
     for path in [("demo", "generate"), ("load",), ("build",), ("run",), ("topics", "fit"), ("topics", "assign"),
                  ("topics", "list"), ("topics", "label"), ("eval", "topics"), ("eval", "sentiment"),
-                 ("eval", "demo"), ("bench", "topics"), ("encoder", "fetch")]:
+                 ("eval", "demo"), ("eval", "tagging"), ("sentiment", "score"), ("sentiment", "train"),
+                 ("bench", "topics"), ("encoder", "fetch")]:
         assert path in COMMANDS, path
 
 
@@ -158,3 +159,15 @@ def test_bad_values_are_refused_before_any_work(capsys):
     assert main(["eval", "sentiment", "--input", "x.csv", "--text-col", "t", "--sample", "-5"]) == 2
     err = capsys.readouterr().err
     assert "not a date" in err and "--weeks" in err and "--sample" in err
+
+
+def test_sentiment_score_scores_as_the_pipeline_does(capsys):
+    from include.cli.main import main
+
+    assert main(["sentiment", "score", "--json", "此用户没有填写评价。", "送餐太慢了，饭都凉了", "请问有大码吗", "👍"]) == 0
+    results = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["results"]
+    placeholder, complaint, question, thumbs = results
+    assert placeholder == {"text": "此用户没有填写评价。", "label": "neutral", "score": 0.0, "voice_class": "placeholder"}
+    assert complaint["label"] == "negative" and complaint["score"] < 0
+    assert question["label"] == "neutral"
+    assert thumbs["label"] == "positive" and thumbs["voice_class"] == "chit_chat"
