@@ -31,8 +31,8 @@ def score(texts: tuple[str, ...], as_json: bool) -> None:
     with score 0. Output: label<TAB>score<TAB>text; with --json only one JSON line
     {"results": [{"text", "label", "score", "voice_class"}, ...]}.
     """
-    from ml.setaside import default_setaside
     from ml.sentiment import default_model
+    from ml.setaside import default_setaside
 
     items = list(texts) or [line.rstrip("\n") for line in sys.stdin if line.strip()]
     if not items:
