@@ -31,6 +31,7 @@ def score(texts: tuple[str, ...], as_json: bool) -> None:
     with score 0. Output: label<TAB>score<TAB>text; with --json only one JSON line
     {"results": [{"text", "label", "score", "voice_class"}, ...]}.
     """
+    from ml.pipeline.jobs import neutralise_placeholders
     from ml.sentiment import default_model
     from ml.setaside import default_setaside
 
@@ -39,17 +40,15 @@ def score(texts: tuple[str, ...], as_json: bool) -> None:
         raise click.UsageError("give TEXT arguments or lines on stdin")
     labels, scores = default_model().predict_arrays(items)
     classes = default_setaside().classify(items)
-    results = []
-    for text, label, value, voice_class in zip(items, labels, scores, classes, strict=True):
-        if voice_class == "placeholder":  # as the pipeline does: a marketplace default says nothing
-            label, value = "neutral", 0.0
-        results.append({"text": text, "label": str(label), "score": round(float(value), 4) + 0.0,
-                        "voice_class": voice_class or "substantive"})
-    if not as_json:
-        for r in results:
-            click.echo(f"{r['label']}\t{r['score'] + 0.0:+.3f}\t{r['text']}")
+    neutralise_placeholders(labels, scores, classes)  # as the pipeline does
+    results = [{"text": text, "label": str(label), "score": round(float(value), 4) + 0.0,  # + 0.0: no -0.0
+                "voice_class": voice_class or "substantive"}
+               for text, label, value, voice_class in zip(items, labels, scores, classes, strict=True)]
     if as_json:
         emit_json({"results": results})
+    else:
+        for r in results:
+            click.echo(f"{r['label']}\t{r['score']:+.3f}\t{r['text']}")
 
 
 @sentiment.command("train")

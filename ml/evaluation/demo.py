@@ -60,14 +60,12 @@ def read_pipeline_output(warehouse: Path) -> pd.DataFrame:
         FileNotFoundError: When the warehouse file does not exist.
         RuntimeError: When ``marts.fct_interactions`` is missing (dbt has not run).
     """
-    from ml.pipeline.warehouse import open_interactions, table_exists
+    from ml.pipeline.warehouse import column_exists, open_interactions, table_exists
 
     with open_interactions(warehouse) as con:
         if table_exists(con, "voc", "doc_topics"):
-            has_class = bool(con.execute(
-                "select count(*) from information_schema.columns where table_schema = 'voc' "
-                "and table_name = 'doc_topics' and column_name = 'voice_class'").fetchone()[0])
-            voice_class = "d.voice_class" if has_class else "cast(null as varchar) as voice_class"  # written before set-aside
+            voice_class = ("d.voice_class" if column_exists(con, "voc", "doc_topics", "voice_class")
+                           else "cast(null as varchar) as voice_class")  # written before set-aside
             topics, join = (f"d.topic_id, d.sentiment_label, {voice_class}",
                             "left join voc.doc_topics d using (interaction_id)")
         else:  # the topic engine has not run yet
@@ -111,11 +109,12 @@ def evaluate_demo(landing: Path, warehouse: Path) -> dict:
     out["n_with_topic"] = len(with_topic)
     if len(with_topic):
         scores = clustering_scores(with_topic["topic_id"].astype(int), with_topic["sub_intent"])
-        out.update({"topic_nmi": scores["nmi"], "topic_ari": scores["ari"], "topic_purity": scores["purity"],
-                    "n_topics": int(with_topic.loc[with_topic["topic_id"] >= 0, "topic_id"].nunique()),
-                    "n_sub_intents": scores["n_labels"],
-                    "largest_topic_share": _largest_topic_share(with_topic)})
         clustered = with_topic[with_topic["topic_id"] >= 0]  # set-aside texts carry reserved negative ids
+        largest = clustered["topic_id"].value_counts()
+        out.update({"topic_nmi": scores["nmi"], "topic_ari": scores["ari"], "topic_purity": scores["purity"],
+                    "n_topics": len(largest), "n_sub_intents": scores["n_labels"],
+                    # share of all scored texts in the largest real topic
+                    "largest_topic_share": round(float(largest.iloc[0] / len(with_topic)), 4) if len(largest) else None})
         if len(clustered):
             inner = clustering_scores(clustered["topic_id"].astype(int), clustered["sub_intent"])
             out.update({"clustered_topic_nmi": inner["nmi"], "clustered_topic_ari": inner["ari"],
@@ -136,12 +135,6 @@ def evaluate_demo(landing: Path, warehouse: Path) -> dict:
     else:
         out.update(dict.fromkeys(["tagging_accuracy", "tagging_macro_f1", "tagging_rule_accuracy", "language_accuracy"]))
     return out
-
-
-def _largest_topic_share(with_topic: pd.DataFrame) -> float | None:
-    """Share of all scored texts in the largest real topic (reserved set-aside ids are not topics)."""
-    real = with_topic.loc[with_topic["topic_id"] >= 0, "topic_id"]
-    return round(float(real.value_counts().iloc[0] / len(with_topic)), 4) if len(real) else None
 
 
 def _set_aside_scores(joined: pd.DataFrame) -> dict:

@@ -15,7 +15,6 @@ with the ingestion loader into a scratch warehouse, runs dbt there and scores
 from __future__ import annotations
 
 import csv
-import json
 import random
 import shutil
 import time
@@ -153,8 +152,11 @@ def _stars(item: LabelledText) -> int:
 def write_landing(items: list[LabelledText], landing_dir: Path) -> dict[str, int]:
     """Write the texts as landing-zone files: cs_messages, social_mentions or reviews per dataset.
 
-    One JSONL partition per day over DAYS days from START; returns rows per source.
+    One JSONL partition per day over DAYS days from START, written by the demo's partition
+    writer (the landing layout ``<source>/dt=YYYY-MM-DD/part-0000.jsonl``); returns rows per source.
     """
+    from include.demo.writers import partition_path, write_partition
+
     per_source: dict[str, dict[date, list[str]]] = {}
     for n, item in enumerate(items):
         src = SOURCES[item.dataset]
@@ -172,15 +174,12 @@ def write_landing(items: list[LabelledText], landing_dir: Path) -> dict[str, int
             record = {"review_id": rid, "platform": src.platform, "platform_user_id": f"real-{rid}",
                       "product_id": f"REAL-{item.dataset}", "stars": _stars(item), "text": item.text,
                       "created_at": at}
-        per_source.setdefault(src.landing, {}).setdefault(day, []).append(json.dumps(record, ensure_ascii=False))
+        per_source.setdefault(src.landing, {}).setdefault(day, []).append(record)
     for source, per_day in per_source.items():
-        target = landing_dir / source
-        if target.exists():
-            shutil.rmtree(target)
-        for day, lines in per_day.items():
-            part = target / f"dt={day.isoformat()}" / "part-0000.jsonl"
-            part.parent.mkdir(parents=True, exist_ok=True)
-            part.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if (landing_dir / source).exists():
+            shutil.rmtree(landing_dir / source)
+        for day, records in per_day.items():
+            write_partition(partition_path(landing_dir, source, day, "jsonl"), source, records, "jsonl")
     return {s: sum(len(v) for v in d.values()) for s, d in sorted(per_source.items())}
 
 

@@ -38,6 +38,19 @@ def voice_classes(texts: list[str]) -> np.ndarray:
     return np.array([c if c else SUBSTANTIVE for c in classes], dtype=object)
 
 
+def neutralise_placeholders(labels: np.ndarray, scores: np.ndarray, classes: np.ndarray) -> None:
+    """Set placeholder texts to ``neutral`` with score 0, in place (a marketplace default says nothing).
+
+    Args:
+        labels: ``(n,)`` object array of sentiment labels.
+        scores: ``(n,)`` float array of sentiment scores in [-1, 1].
+        classes: ``(n,)`` voice classes (:func:`voice_classes`, or :meth:`ml.setaside.SetAside.classify` output).
+    """
+    rows = np.asarray(classes, dtype=object) == "placeholder"
+    labels[rows] = "neutral"
+    scores[rows] = 0.0
+
+
 def _log(message: str) -> None:
     print(f"[ml.pipeline.jobs] {message}", file=sys.stderr, flush=True)  # stdout stays clean for JSON
 
@@ -126,11 +139,10 @@ def build_outputs(frame: pd.DataFrame, version, assignment, overrides: dict[int,
         })
     for name, reserved in SET_ASIDE_TOPICS.items():
         tid = reserved["topic_id"]
-        members = stats["at"][docs["topic_id"].to_numpy() == tid]
+        size, first, last = (agg.loc[tid].tolist() if tid in agg.index else (0, pd.NaT, pd.NaT))
         rows.append({"topic_id": tid, "model_version": version.version, "label": reserved["label"],
-                     "keywords": name, "size": int(len(members)), "service_element": reserved["service_element"],
-                     "first_seen_at": members.min() if len(members) else pd.NaT,
-                     "last_seen_at": members.max() if len(members) else pd.NaT, "status": "set_aside"})
+                     "keywords": name, "size": int(size), "service_element": reserved["service_element"],
+                     "first_seen_at": first, "last_seen_at": last, "status": "set_aside"})
     topics = pd.DataFrame(rows)
     topics["first_seen_at"] = pd.to_datetime(topics["first_seen_at"])
     topics["last_seen_at"] = pd.to_datetime(topics["last_seen_at"])
@@ -197,11 +209,12 @@ def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", sho
         topic_ids[keep], probs[keep] = part.topic_ids, part.probabilities
         labels[keep], scores[keep] = part.sentiment_labels, part.sentiment_scores
         escalated = part.escalated
+    aside = np.flatnonzero(classes != SUBSTANTIVE)
+    if len(aside):
+        labels[aside], scores[aside] = default_model().predict_arrays([texts[i] for i in aside])
+        neutralise_placeholders(labels, scores, classes)
     for name, reserved in SET_ASIDE_TOPICS.items():
-        rows = np.flatnonzero(classes == name)
-        topic_ids[rows] = reserved["topic_id"]
-        if name == "chit_chat" and len(rows):
-            labels[rows], scores[rows] = default_model().predict_arrays([texts[i] for i in rows])
+        topic_ids[classes == name] = reserved["topic_id"]
     return Assignment(topic_ids=topic_ids, probabilities=probs, sentiment_labels=list(labels),
                       sentiment_scores=scores, escalated=escalated, voice_classes=classes)
 

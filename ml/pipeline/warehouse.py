@@ -91,6 +91,12 @@ def table_exists(con, schema: str, table: str) -> bool:
                             [schema, table]).fetchone()[0])
 
 
+def column_exists(con, schema: str, table: str, column: str) -> bool:
+    """Whether ``schema.table`` has ``column`` on a DuckDB connection."""
+    return bool(con.execute("select count(*) from information_schema.columns where table_schema = ? "
+                            "and table_name = ? and column_name = ?", [schema, table, column]).fetchone()[0])
+
+
 def read_interactions(
     start: date | None = None,
     end: date | None = None,
