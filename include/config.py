@@ -18,7 +18,11 @@ touches the disk or the network; call ``settings()`` to read the environment now
 | EE_ASSIGN_MODE | balanced | topic assignment mode: `accurate`, `balanced` or `fast` (docs/topics.md) |
 | EE_TIMEZONE | Asia/Shanghai | business time zone; naive timestamps are read in it |
 | EE_LANGUAGES | zh,en | languages the text pipeline expects |
-| EE_ACCEPT_LEGACY_ENCODINGS | true | decode GBK/GB18030 landing files instead of rejecting them |
+| EE_ACCEPT_LEGACY_ENCODINGS | true | decode legacy-encoded (e.g. GBK) landing files instead of quarantining their rows |
+| EE_LEGACY_ENCODINGS | gb18030,big5,shift_jis,cp1252 | legacy encodings the detector (charset-normalizer) may pick for a file that is not UTF-8 |
+| EE_AMBIGUOUS_LOCAL_TIME | reject | a naive local time that a DST change repeats: `reject` (quarantine), `earlier` or `later` occurrence |
+| EE_MIN_DATE | 2000-01-01 | landing timestamps and dates before it are quarantined |
+| EE_MAX_DATE | 2100-01-01 | landing timestamps and dates on or after it are quarantined |
 | EE_SHARED_DATA | ../shared/data | real public datasets used by evaluation and tests |
 | EE_PG_DSN | postgresql://postgres@127.0.0.1:5432/test | PostgreSQL for the dbt `postgres` target and BI tests |
 """
@@ -27,6 +31,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -61,12 +67,42 @@ class Settings:
     timezone: str
     languages: tuple[str, ...]
     accept_legacy_encodings: bool
+    legacy_encodings: tuple[str, ...]
     shared_data: Path
     pg_dsn: str
 
     @property
     def dbt_project_dir(self) -> Path:
         return self.home / "dbt_project"
+
+
+def ambiguous_time_policy() -> str:
+    """How a naive local time repeated by a DST change is read: reject, earlier or later.
+
+    Raises:
+        ValueError: EE_AMBIGUOUS_LOCAL_TIME holds another value.
+    """
+    value = os.environ.get("EE_AMBIGUOUS_LOCAL_TIME", "reject").strip().lower()
+    if value not in {"reject", "earlier", "later"}:
+        raise ValueError(f"EE_AMBIGUOUS_LOCAL_TIME must be reject, earlier or later, not {value!r}")
+    return value
+
+
+def timestamp_bounds() -> tuple[date, date]:
+    """The accepted half-open window [EE_MIN_DATE, EE_MAX_DATE) for landing dates and timestamps.
+
+    Raises:
+        ValueError: a bound is not YYYY-MM-DD or the window is empty.
+    """
+    return _bounds(os.environ.get("EE_MIN_DATE", "2000-01-01"), os.environ.get("EE_MAX_DATE", "2100-01-01"))
+
+
+@lru_cache(maxsize=8)  # called once per landing timestamp
+def _bounds(low_text: str, high_text: str) -> tuple[date, date]:
+    low, high = date.fromisoformat(low_text.strip()), date.fromisoformat(high_text.strip())
+    if high <= low:
+        raise ValueError(f"EE_MAX_DATE ({high}) must be after EE_MIN_DATE ({low})")
+    return low, high
 
 
 def business_timezone() -> str:
@@ -95,6 +131,10 @@ def settings() -> Settings:
             lang.strip() for lang in os.environ.get("EE_LANGUAGES", "zh,en").split(",") if lang.strip()
         ),
         accept_legacy_encodings=_bool("EE_ACCEPT_LEGACY_ENCODINGS", True),
+        legacy_encodings=tuple(
+            enc.strip() for enc in os.environ.get("EE_LEGACY_ENCODINGS", "gb18030,big5,shift_jis,cp1252").split(",")
+            if enc.strip()
+        ),
         shared_data=_path("EE_SHARED_DATA", "../shared/data", home),
         pg_dsn=os.environ.get("EE_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test"),
     )

@@ -16,25 +16,30 @@ JSONL line; for CSV the line a row ends on, the header being line 1; for Parquet
 index + 1; 0 for a whole rejected file.
 
 Re-running an interval therefore replaces exactly that interval and never duplicates.
-Within one load, the first occurrence of a primary key wins; staging deduplicates
-across intervals.
+A primary key that occurs more than once in one load keeps its **latest export**: the
+later partition day, then the later file name, then the later line (the order files are
+read in); each earlier copy moves to the quarantine with a reason naming its successor.
+Staging's ``dedupe`` macro applies the same order across loads.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
+from pyarrow import ArrowException
 from pydantic import ValidationError
 
 from include.config import settings
-from include.ingestion.readers import SUPPORTED_SUFFIXES, EncodingRejected, file_checksum, read_records
+from include.ingestion.readers import SUPPORTED_SUFFIXES, file_checksum, read_records
 from include.ingestion.warehouse import RAW_SCHEMA, connect, ensure_raw_schema
 from include.landing.contract import LOAD_COLUMNS, SOURCES, columns
 
@@ -61,7 +66,7 @@ class FileResult:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
-    status: str = "loaded"
+    status: str = "loaded"  # loaded | partial (some rows quarantined) | quarantined (all) | empty | rejected (unreadable)
     message: str = ""
 
 
@@ -121,18 +126,72 @@ def partition_files(landing_dir: Path, source: str, day: date) -> list[Path]:
 
 
 def _reason(exc: ValidationError) -> str:
+    """One readable sentence per broken field, e.g. "field 'created_at': not an accepted timestamp ..."."""
     parts = []
     for err in exc.errors(include_url=False):
-        name = ".".join(str(p) for p in err["loc"]) or "record"
+        name = ".".join(str(p) for p in err["loc"])
         if err["type"] == "json_invalid":
             return f"invalid JSON: {err['ctx']['error'] if 'ctx' in err else err['msg']}"
         if err["type"] == "model_type":
             return f"not a JSON object (got {type(err.get('input')).__name__})"
+        message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "missing":
             parts.append(f"missing required field '{name}'")
+        elif not name:  # a rule over the whole record
+            parts.append(message)
+        elif err["type"] == "finite_number":
+            parts.append(f"field '{name}': not a finite number (got {err.get('input')!r:.60})")
         else:
-            parts.append(f"field '{name}': {err['msg']} (got {err.get('input')!r:.60})")
+            parts.append(f"field '{name}': {message} (got {err.get('input')!r:.60})")
     return "; ".join(parts)
+
+
+def _supersede(con, table: str, key_columns: tuple[str, ...], superseded: list[tuple], source: str,
+               run_id: str, loaded_at: datetime) -> list[tuple]:
+    """Move the superseded copies of duplicated keys from ``table`` to quarantine rows.
+
+    ``superseded`` items are (key, file, line, winner "file:line"). Returns the quarantine
+    rows (payload: the superseded row as JSON) after deleting those rows from ``table``.
+    """
+    losers = pa.table({
+        "_source_file": [item[1] for item in superseded],
+        "_line": pa.array([item[2] for item in superseded], type=pa.int64()),
+        "_winner": [item[3] for item in superseded],
+    })
+    con.register("_ee_losers", losers)
+    try:
+        rows = con.execute(
+            f"select t.*, l._winner from {table} t join _ee_losers l using (_source_file, _line) "
+            "where t._run_id = ?", [run_id]).fetchall()
+        names = [d[0] for d in con.description]
+        con.execute(f"delete from {table} t using _ee_losers l where t._source_file = l._source_file "
+                    "and t._line = l._line and t._run_id = ?", [run_id])
+    finally:
+        con.unregister("_ee_losers")
+    out = []
+    for values in rows:
+        row = dict(zip(names, values, strict=True))
+        winner = row.pop("_winner")
+        payload = json.dumps({k: v for k, v in row.items() if not k.startswith("_")}, default=str, ensure_ascii=False)
+        key = tuple(row[k] for k in key_columns)
+        out.append((source, row["_dt"], row["_source_file"], row["_line"],
+                    f"duplicate primary key ({', '.join(key_columns)})={key!r}: superseded by the later copy at "
+                    f"{winner} (the latest export wins)", payload, run_id, loaded_at))
+    return out
+
+
+def _count_records(path: Path) -> int:
+    """Best-effort number of records in a file that could not be read (its lines, or Parquet rows)."""
+    try:
+        if path.suffix.lower() == ".parquet":
+            import pyarrow.parquet as pq
+
+            return pq.ParquetFile(path).metadata.num_rows
+        with path.open("rb") as handle:
+            lines = sum(1 for line in handle if line.strip())
+        return max(0, lines - 1) if path.suffix.lower() == ".csv" else lines
+    except Exception:  # noqa: BLE001 - a file we cannot even count counts as one record
+        return 1
 
 
 class _Batch:
@@ -201,7 +260,9 @@ def load_source(
             con.execute(f"delete from {RAW_SCHEMA}._quarantine where source = ? and dt >= ? and dt < ?",
                         [source, start, end])
             batch = _Batch(source)
-            seen: dict[tuple, str] = {}
+            seen: dict[tuple, tuple[str, int]] = {}
+            superseded: list[tuple] = []  # (key, file, line, winner "file:line")
+            timings: list[tuple[datetime, datetime]] = []
             quarantine: list[tuple] = []
             audit: list[tuple] = []
             for day in interval_days:
@@ -210,25 +271,25 @@ def load_source(
                     rel = str(path.relative_to(landing_dir))
                     outcome = FileResult(source, day, rel, checksum=file_checksum(path))
                     try:
-                        outcome.encoding, records = read_records(path, accept_legacy_encodings=legacy)
+                        outcome.encoding, records = read_records(
+                            path, accept_legacy_encodings=legacy, legacy_encodings=cfg.legacy_encodings)
                         for record in records:
                             outcome.rows_read += 1
                             reason = record.error
                             row = None
                             if reason is None:
+                                context = {"partition_day": day}
                                 try:
-                                    row = (model.model_validate_json(record.payload) if record.json_text
-                                           else model.model_validate(record.data))
+                                    row = (model.model_validate_json(record.payload, context=context)
+                                           if record.json_text else model.model_validate(record.data, context=context))
                                 except ValidationError as exc:
                                     reason = _reason(exc)
                             if row is not None:
                                 key = tuple(getattr(row, k) for k in model.primary_key)
-                                first = seen.get(key)
-                                if first is not None:
-                                    reason = (f"duplicate primary key ({', '.join(model.primary_key)})={key!r}; "
-                                              f"first seen at {first}")
-                                else:
-                                    seen[key] = f"{rel}:{record.line}"
+                                earlier = seen.get(key)
+                                if earlier is not None:  # the later export wins; the earlier copy is superseded
+                                    superseded.append((key, *earlier, f"{rel}:{record.line}"))
+                                seen[key] = (rel, record.line)
                             if reason is not None:
                                 outcome.rows_quarantined += 1
                                 quarantine.append((source, day, rel, record.line, reason, record.payload,
@@ -241,23 +302,38 @@ def load_source(
                             outcome.rows_loaded += 1
                             if len(batch) >= BATCH_ROWS:
                                 batch.flush(con, table)
-                    except (EncodingRejected, ValueError, OSError) as exc:
+                    except (ValueError, OSError, ArrowException) as exc:
+                        # The file cannot be read at all (unsupported type, corrupt Parquet, bad
+                        # header): one quarantine row for the file; the gate counts all its rows.
                         outcome.status = "rejected"
                         outcome.message = str(exc)
                         with path.open("rb") as handle:
                             head = handle.read(512).decode("utf-8", "backslashreplace")
                         quarantine.append((source, day, rel, 0, f"file rejected: {exc}", head, run_id, loaded_at))
-                        outcome.rows_quarantined += 1
+                        unread = max(1, _count_records(path) - outcome.rows_read)
+                        outcome.rows_read += unread
+                        outcome.rows_quarantined += unread
                         log.error("rejected %s: %s", rel, exc)
-                    if outcome.status != "rejected" and outcome.rows_read == 0:
-                        outcome.status = "empty"
-                    audit.append((run_id, source, day, rel, outcome.encoding, outcome.checksum, outcome.rows_read,
-                                  outcome.rows_loaded, outcome.rows_quarantined, outcome.status, outcome.message,
-                                  file_began, _utcnow()))
                     result.files.append(outcome)
-                    if outcome.rows_quarantined:
-                        log.warning("%s: %d of %d rows quarantined", rel, outcome.rows_quarantined, outcome.rows_read)
+                    timings.append((file_began, _utcnow()))
             batch.flush(con, table)
+            if superseded:
+                quarantine.extend(_supersede(con, table, model.primary_key, superseded, source, run_id, loaded_at))
+                lost = Counter(item[1] for item in superseded)
+                for item in result.files:
+                    item.rows_loaded -= lost[item.file]
+                    item.rows_quarantined += lost[item.file]
+            for outcome, (file_began, file_done) in zip(result.files, timings, strict=True):
+                if outcome.status != "rejected":
+                    outcome.status = ("empty" if outcome.rows_read == 0 else
+                                      "quarantined" if outcome.rows_loaded == 0 else
+                                      "partial" if outcome.rows_quarantined else "loaded")
+                if outcome.rows_quarantined:
+                    log.warning("%s: %d of %d rows quarantined", outcome.file, outcome.rows_quarantined,
+                                outcome.rows_read)
+                audit.append((run_id, source, outcome.dt, outcome.file, outcome.encoding, outcome.checksum,
+                              outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, outcome.status,
+                              outcome.message, file_began, file_done))
             if quarantine:
                 con.executemany(f"insert into {RAW_SCHEMA}._quarantine values (?, ?, ?, ?, ?, ?, ?, ?)", quarantine)
             if audit:

@@ -2,29 +2,43 @@
 
 Every reader yields ``RawRecord`` items: the line (or row) number, the original payload
 as text (kept for the quarantine), and either the parsed mapping or the reason it could
-not be parsed. Nothing is dropped silently: an unreadable line becomes a record with an
-error. Text files are decoded as UTF-8 (a BOM is removed); a file that is not UTF-8 but
-decodes as GB18030 (a superset of GBK) is read as such when legacy encodings are
-accepted, and rejected with ``EncodingRejected`` otherwise.
+not be parsed. Nothing is dropped silently: an unreadable record becomes a record with an
+error, and only that record; the rest of the file still loads.
+
+Encodings are judged per file and decoded per record:
+
+* ``detect_encoding`` names the file's encoding: UTF-8 when most of its non-ASCII lines
+  are valid UTF-8 (a few stray bytes, e.g. one cp1252 apostrophe, do not change that);
+  otherwise charset-normalizer (a maintained detector, already in the lock) picks among the
+  configured legacy encodings (``EE_LEGACY_ENCODINGS``, default GB18030 — a superset of
+  GBK —, Big5, Shift-JIS, cp1252), judged on the non-ASCII lines (on those it can read one
+  by one when a broken character makes it give up on the whole). A code page such as cp1252
+  decodes any byte, so a file is read as one only when at least 3 lines need it.
+* The file is then decoded with that encoding and ``surrogateescape``, so an undecodable
+  byte never aborts the file, never shifts CSV structure (quoted multi-line cells stay one
+  record) and is caught in the one record that holds it, whose reason names the byte, e.g.
+  ``byte 0x92 at line 4 is not valid utf-8``.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 SUPPORTED_SUFFIXES = (".jsonl", ".json", ".csv", ".parquet")
-_SNIFF_BYTES = 256 * 1024
-
-
-class EncodingRejected(ValueError):
-    """A text file is in a legacy encoding that the configuration does not accept."""
+DEFAULT_LEGACY_ENCODINGS = ("gb18030", "big5", "shift_jis", "cp1252")
+_SNIFF_BYTES = 1024 * 1024
+_MIN_SINGLE_BYTE_LINES = 3  # lines that must need a code page (cp1252) before a file is read as one
+_MAX_LINE_CHECKS = 2000  # lines judged one by one when a legacy sample has broken lines
+_ESCAPED = re.compile("[\udc80-\udcff]+")
 
 
 @dataclass(frozen=True)
@@ -44,94 +58,142 @@ def file_checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
-def detect_encoding(path: Path) -> str:
-    """Return ``utf-8`` or ``gb18030`` for a text file, judged line by line on its first 256 KiB.
+def _codec_name(encoding: str) -> str:
+    """Normalise an encoding name to Python's canonical codec name ('utf_8' -> 'utf-8')."""
+    name = codecs.lookup(encoding).name
+    return {"gbk": "gb18030", "gb2312": "gb18030"}.get(name, name)  # GB18030 decodes GBK and GB2312
 
-    A file is GB18030 only when most of its non-ASCII lines fail as UTF-8 and all of them
-    decode as GB18030. A UTF-8 file with a few broken lines stays UTF-8, so its good
-    lines are never garbled by a wrong guess; the broken lines are quarantined.
+
+def detect_encoding(path: Path, candidates: tuple[str, ...] = DEFAULT_LEGACY_ENCODINGS) -> str:
+    """Return the encoding of a text file, judged on its first MiB (see the module doc).
+
+    Args:
+        path: the file.
+        candidates: legacy encodings charset-normalizer may choose from when the file is
+            not mostly UTF-8.
+
+    Returns:
+        A Python codec name: ``utf-8`` (also for ASCII-only files and files with a few bad
+        bytes) or one of ``candidates`` normalised (``gbk`` and ``gb2312`` become ``gb18030``).
     """
+    from charset_normalizer import from_bytes
+
     with path.open("rb") as handle:
         sample = handle.read(_SNIFF_BYTES)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8"
     lines = sample.split(b"\n")
     if len(sample) == _SNIFF_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut in the middle of a character
-    utf8_ok = utf8_bad = gb_ok = 0
-    for line in lines:
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-            utf8_ok += 1
-        except UnicodeDecodeError:
-            utf8_bad += 1
-            try:
-                line.decode("gb18030")
-                gb_ok += 1
-            except UnicodeDecodeError:
-                pass
-    if utf8_bad > utf8_ok and gb_ok == utf8_bad:
-        return "gb18030"
-    return "utf-8"
+    non_ascii = [line for line in lines if not line.isascii()]
+    utf8_ok = sum(_decodes(line, "utf-8") for line in non_ascii)
+    if not non_ascii or utf8_ok * 2 >= len(non_ascii):
+        return "utf-8"
+    # Mostly not UTF-8: let charset-normalizer choose among the legacy candidates. A broken
+    # line (a character cut in half) makes it give up on the whole sample, so when it does,
+    # ask again on the lines it can read one by one.
+    isolation = list(candidates)
+    best = from_bytes(b"\n".join(non_ascii), cp_isolation=isolation).best()
+    if best is None:
+        readable = [line for line in non_ascii[:_MAX_LINE_CHECKS]
+                    if from_bytes(line, cp_isolation=isolation).best() is not None]
+        best = from_bytes(b"\n".join(readable), cp_isolation=isolation).best() if readable else None
+    if best is None:
+        return "utf-8"
+    if _is_single_byte(best.encoding) and len(non_ascii) - utf8_ok < _MIN_SINGLE_BYTE_LINES:
+        return "utf-8"  # a code page decodes any byte: one or two odd bytes are strays in a UTF-8 file
+    return _codec_name(best.encoding)
 
 
-def _decoded_lines(path: Path, encoding: str) -> Iterator[tuple[int, str | None, bytes]]:
-    """Yield (line number, decoded text or None, raw bytes) for each line of a file."""
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            try:
-                yield number, raw.decode(encoding).rstrip("\r\n"), raw
-            except UnicodeDecodeError:
-                yield number, None, raw
+def _is_single_byte(encoding: str) -> bool:
+    return codecs.lookup(encoding).name.startswith(("cp", "latin", "iso8859", "windows"))
 
 
-def _undecodable(raw: bytes, encoding: str) -> str:
-    return f"undecodable bytes: line is not valid {encoding}"
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _undecodable_reason(text: str, line: int, encoding: str) -> str | None:
+    """The reason a decoded record holds escaped (undecodable) bytes, or None when it is clean."""
+    found = _ESCAPED.findall(text)
+    if not found:
+        return None
+    shown = " ".join(f"0x{ord(ch) - 0xDC00:02x}" for run in found for ch in run)
+    count = sum(len(run) for run in found)
+    noun = "byte" if count == 1 else "bytes"
+    return f"{noun} {shown[:80]} at line {line} {'is' if count == 1 else 'are'} not valid {encoding}"
+
+
+def _readable(text: str) -> str:
+    """Show escaped bytes as \\xNN so the quarantined payload is valid, readable text."""
+    return _ESCAPED.sub(lambda m: "".join(f"\\x{ord(ch) - 0xDC00:02x}" for ch in m.group()), text)
 
 
 def read_jsonl(path: Path, encoding: str) -> Iterator[RawRecord]:
     """Yield each non-blank line as text; the loader parses and validates it in one step."""
-    for number, text, raw in _decoded_lines(path, encoding):
-        if text is None:
-            yield RawRecord(number, raw.decode("utf-8", "backslashreplace"), None, _undecodable(raw, encoding))
-        elif text.strip():  # blank lines carry no record
-            yield RawRecord(number, text, None, json_text=True)
+    with path.open("r", encoding=encoding, errors="surrogateescape", newline="") as handle:
+        for number, text in enumerate(handle, start=1):
+            if number == 1:
+                text = text.removeprefix("\ufeff")
+            text = text.rstrip("\r\n")
+            if not text.strip():  # blank lines carry no record
+                continue
+            reason = _undecodable_reason(text, number, encoding)
+            if reason:
+                yield RawRecord(number, _readable(text), None, reason)
+            else:
+                yield RawRecord(number, text, None, json_text=True)
 
 
 def read_csv(path: Path, encoding: str) -> Iterator[RawRecord]:
-    """CSV with a header row. Empty cells are missing values."""
-    codec = "utf-8-sig" if encoding == "utf-8" else encoding
-    with path.open("r", encoding=codec, errors="strict", newline="") as handle:
+    """CSV with a header row (RFC 4180: quoted cells may hold commas, quotes and newlines).
+
+    Empty cells are missing values. A record's line number is the line it ends on (the
+    header is line 1), as an editor shows it.
+    """
+    with path.open("r", encoding=encoding, errors="surrogateescape", newline="") as handle:
         reader = csv.reader(handle)
         try:
             header = next(reader)
         except StopIteration:
             return
-        except UnicodeDecodeError as exc:
-            raise EncodingRejected(f"{path}: header is not valid {codec}: {exc}") from exc
+        except csv.Error as exc:
+            raise ValueError(f"{path.name}: header is not valid CSV: {exc}") from exc
+        if header:
+            header[0] = header[0].removeprefix("\ufeff")
+        header_reason = _undecodable_reason(",".join(header), 1, encoding)
+        if header_reason:
+            raise ValueError(f"{path.name}: the header has undecodable bytes ({header_reason})")
         header = [name.strip() for name in header]
+        last_line = reader.line_num
         while True:
             try:
                 row = next(reader)
             except StopIteration:
                 return
-            except UnicodeDecodeError:
-                # The csv module cannot resume after a decode error: fall back line by line.
-                yield from _csv_fallback(path, encoding, header, reader.line_num)
-                return
             except csv.Error as exc:
-                yield RawRecord(reader.line_num, "", None, f"malformed CSV: {exc}")
+                # The csv module resumes on the next line after a malformed record.
+                yield RawRecord(reader.line_num, "", None, f"malformed CSV at line {reader.line_num}: {exc}")
+                last_line = reader.line_num
                 continue
+            first_line, last_line = last_line + 1, reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
             payload = _csv_payload(row)
-            if len(row) != len(header):
-                yield RawRecord(reader.line_num, payload, None,
-                                f"CSV row has {len(row)} cells, header has {len(header)}")
+            lines = f"line {last_line}" if first_line >= last_line else f"lines {first_line}-{last_line}"
+            reason = _undecodable_reason(payload, last_line, encoding)
+            if reason:
+                yield RawRecord(last_line, _readable(payload), None, reason.replace(f"line {last_line}", lines))
                 continue
-            yield RawRecord(reader.line_num, payload,
+            if len(row) != len(header):
+                yield RawRecord(last_line, payload, None,
+                                f"CSV record at {lines} has {len(row)} cells, the header has {len(header)}")
+                continue
+            yield RawRecord(last_line, payload,
                             {key: (cell if cell != "" else None) for key, cell in zip(header, row, strict=True)})
 
 
@@ -139,22 +201,6 @@ def _csv_payload(row: list[str]) -> str:
     out = io.StringIO()
     csv.writer(out).writerow(row)
     return out.getvalue().rstrip("\r\n")
-
-
-def _csv_fallback(path: Path, encoding: str, header: list[str], after_line: int) -> Iterator[RawRecord]:
-    for number, text, raw in _decoded_lines(path, encoding):
-        if number <= after_line:
-            continue
-        if text is None:
-            yield RawRecord(number, raw.decode("utf-8", "backslashreplace"), None, _undecodable(raw, encoding))
-            continue
-        if not text.strip():
-            continue
-        row = next(csv.reader([text]))
-        if len(row) != len(header):
-            yield RawRecord(number, text, None, f"CSV row has {len(row)} cells, header has {len(header)}")
-            continue
-        yield RawRecord(number, text, {key: (cell if cell != "" else None) for key, cell in zip(header, row, strict=True)})
 
 
 def read_parquet(path: Path, batch_size: int = 50_000) -> Iterator[RawRecord]:
@@ -168,23 +214,31 @@ def read_parquet(path: Path, batch_size: int = 50_000) -> Iterator[RawRecord]:
             yield RawRecord(number, json.dumps(row, default=str, ensure_ascii=False), clean)
 
 
-def read_records(path: Path, *, accept_legacy_encodings: bool = True) -> tuple[str, Iterator[RawRecord]]:
+def read_records(
+    path: Path,
+    *,
+    accept_legacy_encodings: bool = True,
+    legacy_encodings: tuple[str, ...] = DEFAULT_LEGACY_ENCODINGS,
+) -> tuple[str, Iterator[RawRecord]]:
     """Return (encoding, records) for a landing file, choosing the reader by suffix.
 
+    When the file is in a legacy encoding and those are not accepted, every record is
+    still read (so each is counted and quarantined with its line) but carries the
+    rejection as its error.
+
     Raises:
-        EncodingRejected: the file is GBK/GB18030 and legacy encodings are not accepted.
         ValueError: the suffix is not a supported format.
     """
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return "parquet", read_parquet(path)
     if suffix not in SUPPORTED_SUFFIXES:
-        raise ValueError(f"{path}: unsupported file type {suffix!r}; expected one of {SUPPORTED_SUFFIXES}")
-    encoding = detect_encoding(path)
-    if encoding == "gb18030" and not accept_legacy_encodings:
-        raise EncodingRejected(
-            f"{path.name}: file is GBK/GB18030-encoded, not UTF-8; re-export it as UTF-8 or set "
-            "EE_ACCEPT_LEGACY_ENCODINGS=true to decode legacy exports"
-        )
+        raise ValueError(f"{path.name}: unsupported file type {suffix!r}; expected one of {SUPPORTED_SUFFIXES}")
+    encoding = detect_encoding(path, legacy_encodings)
     reader = read_csv if suffix == ".csv" else read_jsonl
-    return encoding, reader(path, encoding)
+    records = reader(path, encoding)
+    if encoding != "utf-8" and not accept_legacy_encodings:
+        reason = (f"file is {encoding}-encoded, not UTF-8; re-export it as UTF-8 or set "
+                  "EE_ACCEPT_LEGACY_ENCODINGS=true to decode legacy exports")
+        records = (RawRecord(r.line, r.payload, None, reason) for r in records)
+    return encoding, records

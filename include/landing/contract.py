@@ -8,27 +8,52 @@ Layout of the landing zone::
 
     <landing_dir>/<source>/dt=YYYY-MM-DD/<any name>.jsonl | .csv | .parquet
 
-* ``dt`` is the business day (in ``EE_TIMEZONE``) the export covers.
-* Text files are UTF-8 (a BOM is accepted and removed). A GBK/GB18030 export from a
-  legacy system is detected and decoded when ``EE_ACCEPT_LEGACY_ENCODINGS`` is true, and
-  rejected with a clear reason otherwise; undecodable bytes never reach the warehouse.
-* Timestamps are ISO 8601. With an offset (``2026-06-18T10:22:31+08:00``) they are
-  converted to UTC; without one they are read as local time in ``EE_TIMEZONE``. Raw
-  tables store UTC (``TIMESTAMP`` without time zone); staging adds local time.
+* ``dt`` is the business day (in ``EE_TIMEZONE``) the export covers. A record's event time
+  may not be later than the end of that day plus one day (``PARTITION_SLACK``).
+* Text files are UTF-8 (a BOM is accepted and removed). A legacy export (GBK/GB18030, Big5,
+  Shift-JIS, cp1252) is detected with charset-normalizer and decoded when
+  ``EE_ACCEPT_LEGACY_ENCODINGS`` is true; otherwise each of its rows is quarantined with the
+  reason. Decoding is per record: an undecodable byte quarantines only the record that
+  holds it (the reason names the byte and the line); quoted multi-line CSV cells stay one
+  record. The encoding found is recorded in ``raw._load_audit``.
+* Timestamps are ISO 8601 extended text: ``2024-11-11T10:30:00+08:00``, ``...Z``, or a space
+  instead of ``T``; seconds and fractions optional. With an offset they are converted to UTC;
+  without one they are local time in ``EE_TIMEZONE``: a local time that a daylight-saving
+  change skipped is quarantined, one it repeated is quarantined too unless
+  ``EE_AMBIGUOUS_LOCAL_TIME`` is ``earlier`` or ``later``. Numbers (epoch seconds, Excel
+  serials, ``20241111``) and other layouts (``2024/11/11``) are quarantined, never guessed.
+  Dates are ``YYYY-MM-DD``. Dates and timestamps outside [``EE_MIN_DATE``, ``EE_MAX_DATE``)
+  (default [2000-01-01, 2100-01-01)) are quarantined. Raw tables store UTC (``TIMESTAMP``
+  without time zone); staging adds local time.
+* Numbers must be finite: ``Infinity``, ``inf``, ``NaN`` and overflowing ``1e400`` are
+  quarantined.
+* Whitespace is handled the same in every field: outer blanks are stripped and a blank
+  value is a missing one.
 * Unknown extra fields are ignored; missing required fields, wrong types and values out
   of range send the row to quarantine with a reason.
+* A primary key seen twice in one load keeps its latest export (later day, file, line);
+  the earlier copy is quarantined with a reason naming its successor.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Annotated, ClassVar, Literal, Optional, get_args, get_origin
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
-from include.config import business_timezone
+from include.config import ambiguous_time_policy, business_timezone, timestamp_bounds
 
 
 @lru_cache(maxsize=4)
@@ -36,10 +61,86 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+#: ISO 8601 extended format: date, "T" or one space, hh:mm[:ss[.fraction]], optional Z or +hh:mm.
+_ISO_TIMESTAMP = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}(:?\d{2})?)?$"
+)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TIMESTAMP_FORMATS = ("2024-11-11T10:30:00+08:00", "2024-11-11 10:30:00", "2024-11-11T02:30:00Z",
+                     "2024-11-11 10:30")
+
+
+def _parse_timestamp(value: object) -> object:
+    """Accept only ISO 8601 extended timestamps (or datetime objects, e.g. from Parquet).
+
+    Numbers (epoch seconds, Excel serials, 20241111) and other layouts (2024/11/11) are
+    refused instead of being guessed: a guess is how 1970 and 2611 dates reach the
+    warehouse.
+    """
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, bool) or isinstance(value, (int, float)):
+        raise ValueError(f"a number is not a timestamp; give ISO 8601 text such as {TIMESTAMP_FORMATS[0]}")
+    if isinstance(value, str):
+        text = value.strip()
+        if _ISO_TIMESTAMP.match(text):
+            if text[-1] in "Zz":
+                text = text[:-1] + "+00:00"
+            return datetime.fromisoformat(text)
+        raise ValueError(
+            f"not an accepted timestamp; use ISO 8601 ({', '.join(TIMESTAMP_FORMATS)})"
+        )
+    raise ValueError(f"not a timestamp (got {type(value).__name__})")
+
+
+def _parse_date(value: object) -> object:
+    """Accept only YYYY-MM-DD (or a date object); see ``_parse_timestamp``."""
+    if isinstance(value, datetime):
+        raise ValueError("a timestamp is not a date; give YYYY-MM-DD")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        return date.fromisoformat(value.strip())
+    raise ValueError("not an accepted date; use YYYY-MM-DD (ISO 8601)")
+
+
+def _local_to_utc(value: datetime, zone_name: str) -> datetime:
+    """Resolve a naive local time in ``zone_name``; refuse times a DST change made ambiguous or skipped."""
+    zone = _zone(zone_name)
+    earlier, later = value.replace(tzinfo=zone, fold=0), value.replace(tzinfo=zone, fold=1)
+    if earlier.utcoffset() == later.utcoffset():
+        return earlier.astimezone(UTC)
+    # Around a DST change the two folds differ: a gap when the wall-clock time never existed
+    # (round trip through UTC moves it), an overlap when it happened twice.
+    if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
+        raise ValueError(f"local time {value:%Y-%m-%d %H:%M:%S} does not exist in {zone_name} "
+                         "(skipped by a daylight-saving change); give an offset, e.g. -05:00")
+    policy = ambiguous_time_policy()
+    if policy == "earlier":
+        return earlier.astimezone(UTC)
+    if policy == "later":
+        return later.astimezone(UTC)
+    raise ValueError(f"local time {value:%Y-%m-%d %H:%M:%S} happened twice in {zone_name} "
+                     "(a daylight-saving change repeats that hour); give an offset, or set "
+                     "EE_AMBIGUOUS_LOCAL_TIME=earlier|later")
+
+
 def _to_utc_naive(value: datetime) -> datetime:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=_zone(business_timezone()))
-    return value.astimezone(UTC).replace(tzinfo=None)
+        value = _local_to_utc(value, business_timezone())
+    value = value.astimezone(UTC).replace(tzinfo=None)
+    low, high = timestamp_bounds()
+    if not low <= value.date() < high:
+        raise ValueError(f"{value:%Y-%m-%d} is outside the accepted window [{low}, {high}) "
+                         "(EE_MIN_DATE, EE_MAX_DATE)")
+    return value
+
+
+def _check_date(value: date) -> date:
+    low, high = timestamp_bounds()
+    if not low <= value < high:
+        raise ValueError(f"{value} is outside the accepted window [{low}, {high}) (EE_MIN_DATE, EE_MAX_DATE)")
+    return value
 
 
 def _clean_text(value: object) -> object:
@@ -49,9 +150,14 @@ def _clean_text(value: object) -> object:
     return value
 
 
-UtcTimestamp = Annotated[datetime, AfterValidator(_to_utc_naive)]
+#: How far past its partition day an event may be (messages after midnight, time zones).
+PARTITION_SLACK = timedelta(days=1)
+
+UtcTimestamp = Annotated[datetime, BeforeValidator(_parse_timestamp), AfterValidator(_to_utc_naive)]
+IsoDate = Annotated[date, BeforeValidator(_parse_date), AfterValidator(_check_date)]
 Text = Annotated[str, BeforeValidator(_clean_text)]
 Code = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1, max_length=64)]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
 class LandingRecord(BaseModel):
@@ -62,6 +168,40 @@ class LandingRecord(BaseModel):
     primary_key: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = ""
     event_time: ClassVar[str | None] = None  # the column freshness and partitions refer to
+
+    @model_validator(mode="before")
+    @classmethod
+    def _strip_fields(cls, data: object) -> object:
+        """Whitespace is handled the same in every field: outer blanks are stripped and a
+        blank value is a missing one (so a required field reports "missing")."""
+        if not isinstance(data, dict):
+            return data
+        clean = {}
+        for key, value in data.items():
+            if isinstance(value, str):
+                value = value.replace("\ufeff", "").strip()
+                if not value:
+                    continue
+            clean[key] = value
+        return clean
+
+    @model_validator(mode="after")
+    def _event_in_partition(self, info: ValidationInfo) -> LandingRecord:
+        """With ``context={"partition_day": date}`` (what the loader passes), the event time
+        may not be later than the end of that business day plus ``PARTITION_SLACK``: an export
+        of day D cannot hold events from days later (a unit or format mix-up, e.g. 2611)."""
+        day = (info.context or {}).get("partition_day") if info is not None else None
+        if day is None or self.event_time is None:
+            return self
+        value = getattr(self, self.event_time)
+        if isinstance(value, datetime):
+            zone = _zone(business_timezone())
+            end = datetime.combine(day + PARTITION_SLACK + timedelta(days=1), datetime.min.time(), zone)
+            if value > end.astimezone(UTC).replace(tzinfo=None):
+                raise ValueError(f"{self.event_time} {value:%Y-%m-%d %H:%M} UTC is after the end of partition "
+                                 f"dt={day} (+{PARTITION_SLACK.days} day); the file is in the wrong day "
+                                 "folder or the value is wrong")
+        return self
 
 
 class CustomerAccount(LandingRecord):
@@ -88,8 +228,8 @@ class Product(LandingRecord):
     product_name: Text
     product_name_en: Optional[Text] = None
     category: Code
-    launched_on: date
-    list_price: Annotated[float, Field(ge=0)]
+    launched_on: IsoDate
+    list_price: Amount
     updated_at: UtcTimestamp
 
 
@@ -118,8 +258,8 @@ class Order(LandingRecord):
     platform_user_id: Code
     product_id: Code
     quantity: Annotated[int, Field(ge=1)]
-    unit_price: Annotated[float, Field(ge=0)]
-    amount: Annotated[float, Field(ge=0)]
+    unit_price: Amount
+    amount: Amount
     promotion_id: Optional[Code] = None
     coupon_code: Optional[Code] = None
     status: Literal["created", "paid", "cancelled", "closed"]
@@ -135,7 +275,7 @@ class PaymentAttempt(LandingRecord):
     order_id: Code
     platform: Code
     method: Code
-    amount: Annotated[float, Field(ge=0)]
+    amount: Amount
     status: Literal["success", "failed"]
     failure_code: Optional[Code] = None
     attempted_at: UtcTimestamp
@@ -290,9 +430,10 @@ def contract_markdown() -> str:
     """Render the contract as Markdown (docs/landing_contract.md is generated from this)."""
     lines = ["# Landing contract", "", (__doc__ or "").split("Layout of the landing zone::")[0].strip(), ""]
     lines += ["Layout: `<landing_dir>/<source>/dt=YYYY-MM-DD/*.jsonl|csv|parquet`. "
-              "Timestamps: ISO 8601; offset-less values are local time in `EE_TIMEZONE`; "
-              "stored as UTC. Encoding: UTF-8 (BOM removed); GBK/GB18030 detected and decoded "
-              "or rejected. Bad rows go to `raw._quarantine` with a reason.", ""]
+              "Timestamps: ISO 8601 extended text; offset-less values are local time in `EE_TIMEZONE` "
+              "(DST gaps and repeats quarantined); stored as UTC. Encoding: UTF-8 (BOM removed); "
+              "legacy encodings detected per file and decoded or quarantined; undecodable bytes "
+              "quarantine only their record. Bad rows go to `raw._quarantine` with a reason.", ""]
     for source, model in SOURCES.items():
         lines += [f"## `{source}`", "", model.description, "",
                   f"Primary key: `{', '.join(model.primary_key)}`. Event time: `{model.event_time}`.", "",

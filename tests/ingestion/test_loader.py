@@ -15,6 +15,8 @@ from include.config import settings
 from include.ingestion.loader import load_interval, load_source
 from tests.ingestion.conftest import DAY, order, write_jsonl
 
+NEXT_DAY = "2026-09-22"
+
 D0, D1, D2 = date(2026, 9, 21), date(2026, 9, 22), date(2026, 9, 23)
 
 
@@ -88,14 +90,26 @@ def test_bad_rows_are_quarantined_with_reason_and_payload(landing, line, reason_
     assert payload.strip()
 
 
-def test_duplicate_primary_key_is_quarantined_across_files(landing):
+def test_duplicate_primary_key_keeps_the_latest_export(landing):
+    """The later file (then line) wins, as staging's dedupe macro decides across loads."""
     write_jsonl(landing, "orders", DAY, [order("O1")], name="a.jsonl")
     write_jsonl(landing, "orders", DAY, [order("O1", amount=1.0)], name="b.jsonl")
     result = load_source("orders", D0, D1)
-    assert result.rows_quarantined == 1
-    [(reason, file)] = query("select reason, file from raw._quarantine")
-    assert "duplicate primary key" in reason and file.endswith("b.jsonl") and "a.jsonl:1" in reason
-    assert query("select amount from raw.orders") == [(99.0,)]
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
+    [(reason, file, payload)] = query("select reason, file, payload from raw._quarantine")
+    assert "duplicate primary key" in reason and file.endswith("a.jsonl") and "b.jsonl:1" in reason
+    assert '"amount": 99.0' in payload
+    assert query("select amount from raw.orders") == [(1.0,)]
+    assert query("select file, rows_loaded, rows_quarantined, status from raw._load_audit order by file") == [
+        (f"orders/dt={DAY}/a.jsonl", 0, 1, "quarantined"), (f"orders/dt={DAY}/b.jsonl", 1, 0, "loaded")]
+
+
+def test_duplicate_key_in_a_later_day_supersedes_the_earlier_day(landing):
+    write_jsonl(landing, "orders", DAY, [order("O1"), order("O2")])
+    write_jsonl(landing, "orders", NEXT_DAY, [order("O1", amount=5.0, created_at=f"{NEXT_DAY}T09:00:00+08:00")])
+    load_source("orders", D0, D2)
+    assert query("select order_id, amount, _dt from raw.orders order by 1") == [
+        ("O1", 5.0, D1), ("O2", 99.0, D0)]
 
 
 def test_gbk_export_is_decoded_not_garbled(landing):
@@ -113,19 +127,22 @@ def test_gbk_export_is_rejected_when_legacy_encodings_are_off(landing):
               "stars": 2, "text": "物流太慢了", "created_at": f"{DAY}T12:00:00+08:00"}
     write_jsonl(landing, "reviews", DAY, [review], encoding="gbk")
     result = load_source("reviews", D0, D1, accept_legacy_encodings=False)
-    assert result.files[0].status == "rejected" and result.rows_loaded == 0
-    [(reason,)] = query("select reason from raw._quarantine")
-    assert "GBK" in reason and "EE_ACCEPT_LEGACY_ENCODINGS" in reason
+    assert result.files[0].status == "quarantined" and result.rows_loaded == 0 and result.rows_quarantined == 1
+    [(reason, line, payload)] = query("select reason, line, payload from raw._quarantine")
+    assert "gb18030" in reason and "EE_ACCEPT_LEGACY_ENCODINGS" in reason and line == 1
+    assert "物流太慢了" in payload  # decoded for the reader of the quarantine, not garbled
     assert query("select count(*) from raw.reviews") == [(0,)]
 
 
 def test_undecodable_line_in_utf8_file_is_quarantined_and_others_load(landing):
-    path = write_jsonl(landing, "orders", DAY, [order("O1"), order("O2")])
+    path = write_jsonl(landing, "orders", DAY, [order("O1"), order("O2", coupon_code="双十一")])
     good = path.read_bytes()
-    path.write_bytes(good + b'{"order_id": "\xff\xfe"}\n')
+    path.write_bytes(good + b'{"order_id": "\xff\xfe"}\n')  # UTF-8 file (Chinese line) with one broken line
     result = load_source("orders", D0, D1)
     assert (result.rows_loaded, result.rows_quarantined) == (2, 1)
-    assert "undecodable bytes" in query("select reason from raw._quarantine")[0][0]
+    [(reason, line, payload)] = query("select reason, line, payload from raw._quarantine")
+    assert reason == "bytes 0xff 0xfe at line 3 are not valid utf-8" and line == 3
+    assert "\\xff\\xfe" in payload
 
 
 def test_bom_at_file_start_and_inside_fields_is_removed(landing):
