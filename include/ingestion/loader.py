@@ -359,10 +359,70 @@ def load_interval(
     return [load_source(source, start, end, **kwargs) for source in (sources or SOURCES)]
 
 
+def late_partitions(
+    source: str,
+    before: date,
+    *,
+    lookback_days: int = 31,
+    landing_dir: Path | None = None,
+    warehouse: Path | None = None,
+) -> list[date]:
+    """Partition days before ``before`` that hold a file the load audit has not seen as it is now.
+
+    A file that arrived late in an old partition, or was re-exported there with different
+    bytes, makes its day "late": the day's last load (``raw._load_audit``, latest run for
+    that source and day) did not include this file name with this SHA-256. Days never loaded
+    at all count too. Only the ``lookback_days`` days before ``before`` are examined. A file
+    removed from the landing zone does not make its day late (removing files is clean-up,
+    not a correction; re-run the day explicitly to drop its rows).
+
+    Returns:
+        The late days, oldest first (load each with ``load_source(source, day, day + 1)``).
+    """
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
+    if lookback_days <= 0:
+        return []
+    landing_dir = Path(landing_dir or settings().landing_dir)
+    first = before - timedelta(days=lookback_days)
+    present: dict[date, set[tuple[str, str]]] = {}
+    for day in days(first, before):
+        files = partition_files(landing_dir, source, day)
+        if files:
+            present[day] = {(str(path.relative_to(landing_dir)), file_checksum(path)) for path in files}
+    if not present:
+        return []
+    with connect(warehouse) as con:
+        ensure_raw_schema(con)
+        rows = con.execute(
+            f"""select dt, file, checksum from {RAW_SCHEMA}._load_audit a
+            where source = ? and dt >= ? and dt < ? and run_id = (
+                select arg_max(run_id, finished_at) from {RAW_SCHEMA}._load_audit b
+                where b.source = a.source and b.dt = a.dt)""",
+            [source, first, before]).fetchall()
+    seen: dict[date, set[tuple[str, str]]] = {}
+    for dt, file, checksum in rows:
+        seen.setdefault(dt, set()).add((file, checksum))
+    late = sorted(day for day, files in present.items() if not files <= seen.get(day, set()))
+    if late:
+        log.info("%s: late or changed files in %d older partition(s): %s", source, len(late),
+                 ", ".join(map(str, late)))
+    return late
+
+
+def load_late_partitions(source: str, before: date, *, run_id: str | None = None, lookback_days: int = 31,
+                         **kwargs) -> list[SourceLoadResult]:
+    """Find (``late_partitions``) and load each late day before ``before``; one result per day."""
+    found = late_partitions(source, before, lookback_days=lookback_days,
+                            landing_dir=kwargs.get("landing_dir"), warehouse=kwargs.get("warehouse"))
+    return [load_source(source, day, day + timedelta(days=1), run_id=run_id, **kwargs) for day in found]
+
+
 def file_result_dict(result: FileResult) -> dict:
     data = asdict(result)
     data["dt"] = result.dt.isoformat()
     return data
 
 
-__all__ = ["SUPPORTED_SUFFIXES", "FileResult", "SourceLoadResult", "days", "load_interval", "load_source"]
+__all__ = ["SUPPORTED_SUFFIXES", "FileResult", "SourceLoadResult", "days", "late_partitions", "load_interval",
+           "load_late_partitions", "load_source"]

@@ -190,3 +190,26 @@ def test_a_missing_landing_folder_replaces_nothing(landing, tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist; nothing was loaded or replaced"):
         load_source("orders", D0, D1, run_id="r2", landing_dir=tmp_path / "typo")
     assert query("select order_id, _run_id from raw.orders") == [("O1", "r1")]
+
+
+def test_a_file_arriving_late_in_an_old_partition_is_found_and_loaded(landing):
+    from include.ingestion.loader import late_partitions, load_late_partitions
+
+    write_jsonl(landing, "orders", DAY, [order("O1")])
+    load_source("orders", D0, D1)
+    write_jsonl(landing, "orders", NEXT_DAY, [order("O3", created_at=f"{NEXT_DAY}T09:00:00+08:00")])
+    load_source("orders", D1, D2)
+    assert late_partitions("orders", D2) == []  # everything on disk was loaded as it is
+    write_jsonl(landing, "orders", DAY, [order("O2")], name="late-export.jsonl")  # arrives a day late
+    assert late_partitions("orders", D2) == [D0]
+    assert late_partitions("orders", D2, lookback_days=0) == []
+    [result] = load_late_partitions("orders", D2)
+    assert (result.start, result.rows_loaded) == (D0, 2)
+    assert query("select order_id from raw.orders order by 1") == [("O1",), ("O2",), ("O3",)]
+    assert late_partitions("orders", D2) == []
+    # a re-export with different bytes is late too; a removed file is not
+    write_jsonl(landing, "orders", DAY, [order("O2", amount=5.0)], name="late-export.jsonl")
+    assert late_partitions("orders", D2) == [D0]
+    load_late_partitions("orders", D2)
+    (landing / "orders" / f"dt={DAY}" / "late-export.jsonl").unlink()
+    assert late_partitions("orders", D2) == []
