@@ -79,18 +79,22 @@ def demo_generate(weeks, scale, seed, start, landing, fmt, bad_row_rate, inciden
 @landing_option
 @warehouse_option
 @click.option("--run-id", default=None, help="Run id recorded in the audit (default: generated).")
+@click.option("--late-lookback", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Also load the partition days of the N days before START that hold files the load "
+                   "audit has not seen as they are now (late arrivals, re-exports).")
 @json_option
-def load(start, end, sources, landing, warehouse, run_id, as_json) -> None:
+def load(start, end, sources, landing, warehouse, run_id, late_lookback, as_json) -> None:
     """Load landing partitions [START, END) into the raw warehouse tables.
 
     Idempotent: the interval is replaced as a whole; bad rows go to raw._quarantine with a
     reason; every file is recorded in raw._load_audit. Airflow's ingest_landing DAG calls
-    the same function per source.
+    the same function per source. With --late-lookback N, older days with late or changed
+    files are loaded too (what the DAG does on every run).
     """
     import logging
 
     from include.config import settings
-    from include.ingestion.loader import load_source
+    from include.ingestion.loader import load_late_partitions, load_source
     from include.landing.contract import SOURCES
 
     unknown = [s for s in sources if s not in SOURCES]
@@ -106,15 +110,19 @@ def load(start, end, sources, landing, warehouse, run_id, as_json) -> None:
     totals = {"read": 0, "loaded": 0, "quarantined": 0}
     per_source = []
     for source in sources or list(SOURCES):
-        result = load_source(source, start, end, run_id=run_id, landing_dir=landing, warehouse=warehouse)
-        per_source.append(result.summary())
-        totals["read"] += result.rows_read
-        totals["loaded"] += result.rows_loaded
-        totals["quarantined"] += result.rows_quarantined
-        if not as_json:
-            click.echo(f"{source:18s} files={len(result.files):4d} "
-                       f"read={result.rows_read:9,d} loaded={result.rows_loaded:9,d} "
-                       f"quarantined={result.rows_quarantined:6,d} ({result.seconds:.1f}s)")
+        results = load_late_partitions(source, start, run_id=run_id, lookback_days=late_lookback,
+                                       landing_dir=landing, warehouse=warehouse) if late_lookback else []
+        results.append(load_source(source, start, end, run_id=run_id, landing_dir=landing, warehouse=warehouse))
+        for result in results:
+            per_source.append(result.summary())
+            totals["read"] += result.rows_read
+            totals["loaded"] += result.rows_loaded
+            totals["quarantined"] += result.rows_quarantined
+            if not as_json:
+                late = f" (late day {result.start})" if result.start < start else ""
+                click.echo(f"{source:18s} files={len(result.files):4d} "
+                           f"read={result.rows_read:9,d} loaded={result.rows_loaded:9,d} "
+                           f"quarantined={result.rows_quarantined:6,d} ({result.seconds:.1f}s){late}")
     if as_json:
         emit_json({"sources": per_source, **totals})
     else:

@@ -213,3 +213,17 @@ def test_a_file_arriving_late_in_an_old_partition_is_found_and_loaded(landing):
     load_late_partitions("orders", D2)
     (landing / "orders" / f"dt={DAY}" / "late-export.jsonl").unlink()
     assert late_partitions("orders", D2) == []
+
+
+def test_xe_load_late_lookback_loads_late_days_before_the_interval(landing):
+    from click.testing import CliRunner
+
+    from include.cli.main import cli
+
+    write_jsonl(landing, "orders", NEXT_DAY, [order("O3", created_at=f"{NEXT_DAY}T09:00:00+08:00")])
+    write_jsonl(landing, "orders", DAY, [order("O1")])  # an older day never loaded
+    out = CliRunner().invoke(cli, ["load", "--start", NEXT_DAY, "--end", "2026-09-23", "--source", "orders",
+                                   "--late-lookback", "7"])
+    assert out.exit_code == 0, out.output
+    assert f"(late day {DAY})" in out.output
+    assert query("select order_id from raw.orders order by 1") == [("O1",), ("O3",)]
