@@ -88,27 +88,30 @@ def _corrupt(source: str, row: dict, kind: str) -> tuple[dict | str, str | None]
 
 def with_bad_rows(source: str, rows: list[dict], fmt: str, rate: float, rng: random.Random,
                   rel_file: str) -> tuple[list[dict | str], list[BadRow]]:
-    """Interleave malformed twins (after their row) and duplicates (at the end) into ``rows``."""
+    """Interleave malformed twins (after their row) and duplicates into ``rows``.
+
+    A duplicate is an earlier copy of its row written just before it (an export that repeats
+    a record): the loader keeps the later copy, so the marked bad line is the earlier one.
+    """
     if rate <= 0 or source not in BAD_ROW_SOURCES:
         return list(rows), []
     pk = SOURCES[source].primary_key[0]
     records: list[dict | str] = []
     marks: list[tuple[int, str, str | None, str]] = []
-    duplicates: list[dict] = []
     for row in rows:
-        records.append(row)
         if rng.random() >= rate:
+            records.append(row)
             continue
         kind = rng.choice(BAD_KINDS[fmt])
         if kind == "duplicate_id":
-            duplicates.append(row)
+            records.append(dict(row))
+            marks.append((len(records), "duplicate_id", pk, row[pk]))
+            records.append(row)
             continue
+        records.append(row)
         twin, field = _corrupt(source, row, kind)
         records.append(twin)
         marks.append((len(records), kind, field, f"{row[pk]}-X"))
-    for row in duplicates:
-        records.append(dict(row))
-        marks.append((len(records), "duplicate_id", pk, row[pk]))
     return records, [BadRow(source, rel_file, line, kind, field, rid) for line, kind, field, rid in marks]
 
 

@@ -11,6 +11,22 @@ def format_summaries(summaries: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def combine_summaries(summaries: list[dict]) -> dict:
+    """Merge ``SourceLoadResult.summary()`` dicts of one source (the interval and its late days).
+
+    Returns one summary with summed counts, the interval of the last item (the run's own) and
+    ``late_days``: the start days of the other items.
+    """
+    if not summaries:
+        raise ValueError("no load summaries to combine")
+    own = dict(summaries[-1])
+    for key in ("files", "rejected_files", "rows_read", "rows_loaded", "rows_quarantined"):
+        own[key] = sum(s[key] for s in summaries)
+    own["seconds"] = round(sum(s["seconds"] for s in summaries), 3)
+    own["late_days"] = [s["start"] for s in summaries[:-1]]
+    return own
+
+
 def check_quarantine_share(summaries: list[dict], max_share: float) -> dict:
     """Return the totals; raise ValueError when the quarantined share is above ``max_share``."""
     read = sum(s["rows_read"] for s in summaries)

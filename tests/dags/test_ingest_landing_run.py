@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -52,6 +53,7 @@ def airflow_run(tmp_path_factory):
                                json.dumps({"start": START, "end": END})],
                               env=env, capture_output=True, text=True)
 
+    run.env = env
     return root / "data", run
 
 
@@ -76,3 +78,17 @@ def test_dag_loads_everything_and_quarantines_exactly_the_bad_rows(airflow_run):
     runs = _query(warehouse, "select run_id, sum(rows_loaded), string_agg(checksum, ',' order by file) "
                              "from raw._load_audit group by run_id")
     assert len(runs) == 2 and runs[0][1:] == runs[1][1:]
+
+
+def test_a_late_file_in_an_old_partition_is_loaded_by_a_later_run(airflow_run):
+    data, run = airflow_run
+    late = data / "landing" / "orders" / f"dt={START}" / "late-resend.jsonl"
+    late.write_text(json.dumps({"order_id": "LATE-1", "platform": "tmall", "platform_user_id": "tm_late",
+                                "product_id": "P001", "quantity": 1, "unit_price": 9.9, "amount": 9.9,
+                                "status": "created", "created_at": f"{START}T12:00:00+08:00"}) + "\n")
+    warehouse = data / "warehouse.duckdb"
+    proc = subprocess.run(["airflow", "dags", "test", "ingest_landing", "2026-10-06", "-c",
+                           json.dumps({"start": END, "end": "2026-10-06", "late_lookback_days": 30})],
+                          env=run.env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert _query(warehouse, "select _dt from raw.orders where order_id = 'LATE-1'") == [(date(2026, 9, 21),)]

@@ -18,7 +18,7 @@ LOCAL = timedelta(hours=8)  # Asia/Shanghai has no daylight saving time
 class SourceRows:
     """Validated rows of one source, and the lines that were malformed or duplicated."""
 
-    rows: list = field(default_factory=list)  # pydantic models, first occurrence per key
+    rows: list = field(default_factory=list)  # pydantic models, one per key (duplicates are exact copies)
     dts: list[date] = field(default_factory=list)  # partition day of each row
     raw: list[dict] = field(default_factory=list)  # the row as written
     invalid: set[tuple[str, int]] = field(default_factory=set)  # (file, line)
@@ -32,7 +32,7 @@ def local_date(utc_naive: datetime) -> date:
 def read_source(out: Path, source: str) -> SourceRows:
     model = SOURCES[source]
     result = SourceRows()
-    seen: set[tuple] = set()
+    seen: dict[tuple, tuple[str, int]] = {}
     for path in sorted((out / source).glob("dt=*/part-0000.*")):
         rel = path.relative_to(out).as_posix()
         dt = date.fromisoformat(path.parent.name.removeprefix("dt="))
@@ -46,10 +46,11 @@ def read_source(out: Path, source: str) -> SourceRows:
                 result.invalid.add((rel, line))
                 continue
             key = tuple(getattr(row, k) for k in model.primary_key)
-            if key in seen:
-                result.duplicates.add((rel, line))
+            if key in seen:  # the later copy wins, as in the loader: the earlier line is the duplicate
+                result.duplicates.add(seen[key])
+                seen[key] = (rel, line)
                 continue
-            seen.add(key)
+            seen[key] = (rel, line)
             result.rows.append(row)
             result.dts.append(dt)
             result.raw.append(record)
