@@ -21,7 +21,7 @@ changes nothing. The file loader then loads them like any export. ``pull(commit=
 plus ``commit_cursor`` let a caller advance the cursor only after the landed days are
 loaded (the ``pull_http_api`` DAG does), so a failed load is re-pulled next time.
 
-Transient failures (connection errors, HTTP 429 and 5xx) are retried with backoff a
+Transient failures (connection errors, HTTP 429 and 5xx) are retried by tenacity with exponential backoff a
 bounded number of times; anything else raises ``ConnectorError`` with the URL and status.
 ``from_connection`` builds a connector from an Airflow connection (see its docstring).
 """
@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -44,6 +43,13 @@ from include.ingestion.connectors.landing_writer import instant, write_partition
 from include.landing.contract import SOURCES
 
 log = logging.getLogger(__name__)
+
+
+def _is_transient(exc: BaseException) -> bool:
+    """Connection errors, timeouts, HTTP 429 and 5xx are worth retrying; other errors are not."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return exc.code == 429 or exc.code >= 500
+    return isinstance(exc, (urllib.error.URLError, TimeoutError, ConnectionError))
 
 
 class ConnectorError(RuntimeError):
@@ -98,26 +104,40 @@ class HttpApiConnector:
         tmp.replace(path)
 
     def _get(self, url: str) -> dict:
+        """GET one page as JSON; transient failures (connection errors, timeouts, HTTP 429 and
+        5xx) are retried by tenacity with exponential backoff, ``max_retries`` times.
+
+        Raises:
+            ConnectorError: a permanent HTTP error, retries exhausted, or a body that is not JSON.
+        """
+        from tenacity import RetryError, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
         headers = {"Accept": "application/json", "User-Agent": "experience-engine/0.1"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        for attempt in range(self.max_retries + 1):
-            try:
-                with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=self.timeout) as resp:
-                    return json.loads(resp.read().decode("utf-8"))
-            except urllib.error.HTTPError as exc:
-                transient = exc.code == 429 or exc.code >= 500
-                if not transient or attempt == self.max_retries:
-                    raise ConnectorError(f"GET {url} failed with HTTP {exc.code} {exc.reason}") from exc
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-                if attempt == self.max_retries:
-                    raise ConnectorError(f"GET {url} failed: {exc}") from exc
-            except json.JSONDecodeError as exc:
-                raise ConnectorError(f"GET {url} did not return JSON: {exc}") from exc
-            delay = self.backoff_seconds * 2**attempt
-            log.warning("GET %s failed (attempt %d); retrying in %.1fs", url, attempt + 1, delay)
-            time.sleep(delay)
-        raise AssertionError("unreachable")
+
+        def fetch() -> dict:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=self.timeout) as resp:
+                return json.loads(resp.read().decode("utf-8"))
+
+        retrying = Retrying(
+            retry=retry_if_exception(_is_transient),
+            stop=stop_after_attempt(self.max_retries + 1),
+            wait=wait_exponential(multiplier=self.backoff_seconds, max=60),
+            before_sleep=lambda state: log.warning("GET %s failed (attempt %d: %s); retrying", url,
+                                                   state.attempt_number, state.outcome.exception()),
+            reraise=True,
+        )
+        try:
+            return retrying(fetch)
+        except urllib.error.HTTPError as exc:
+            raise ConnectorError(f"GET {url} failed with HTTP {exc.code} {exc.reason}") from exc
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            raise ConnectorError(f"GET {url} failed: {exc}") from exc
+        except json.JSONDecodeError as exc:
+            raise ConnectorError(f"GET {url} did not return JSON: {exc}") from exc
+        except RetryError as exc:  # only without reraise; kept for clarity
+            raise ConnectorError(f"GET {url} failed after {self.max_retries + 1} attempts") from exc
 
     def _cursor_value(self, record: object, source: str, page: int, timezone: str) -> str:
         value = record.get(self.cursor_field) if isinstance(record, dict) else None
