@@ -8,8 +8,12 @@
 **Behaviour.**
 - Scheduled on the Asset `duckdb://warehouse/marts/fct_interactions` (emitted by the dbt DAG).
 - `refit_if_due`: refits on the last `window_weeks` weeks when no model exists, when the
-  latest model is older than `refit_days`, or when the `force_refit` param is set; topic ids
-  are matched to the previous version so BI charts keep their series.
+  latest model is older than `refit_days`, when the latest model is provisional (fitted on
+  fewer than `min_fit_docs` distinct texts), or when the `force_refit` param is set; topic ids
+  are matched to the previous version so BI charts keep their series. A window with fewer
+  than `min_fit_docs` distinct substantive texts keeps the existing model (logged, the task
+  succeeds); with no model and nothing substantive, nothing is fitted and `assign` writes
+  nothing.
 - `assign`: assigns every interaction with the saved model (no refit) and replaces its rows
   in `voc.*` (idempotent); emits `duckdb://warehouse/voc/doc_topics`.
 - `build_topic_marts`: `dbt build --select tag:topics`; a missing selection only logs a warning.

@@ -27,6 +27,21 @@ def _split_name(path: Path, split: str | None) -> str:
     return split if split else f"whole {Path(path).name}"
 
 
+def _load_checked(path: Path, text_col: str, label_col: str | None, sample: int | None = None, seed: int = 42,
+                  split: str | None = None, what: str = "input"):
+    """Read and check a labelled CSV before any embedding; say on stderr which rows were dropped and why.
+
+    Raises:
+        EvaluationInputError: Missing file or column, or nothing usable left (exit code 2).
+    """
+    from ml.evaluation import describe_dropped, load_labelled_csv
+
+    frame = load_labelled_csv(path, text_col, label_col, sample, seed, split=split)
+    for line in describe_dropped(frame, path):
+        note(f"[eval] {what} {line}")
+    return frame
+
+
 def _record(kind: str, name: str | None, source: str, split: str, result: dict) -> dict:
     return {"kind": kind, "name": name or Path(source).stem, "input": source, "split": split,
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "result": result}
@@ -55,19 +70,24 @@ def eval_group() -> None:
 def eval_topics(input_path, text_col, label_col, split, sample, seed, no_cache, name, out, as_json) -> None:
     """Cluster a labelled CSV with the production topic configuration; print NMI, ARI, purity.
 
-    The number of topics is never given to the model. Output keys: nmi, ari, purity,
-    n_topics, n_labels, outlier_rate, docs_per_second, peak_rss_mb, n_docs, embedding.
+    The number of topics is never given to the model. The file is checked before anything is
+    embedded: rows with a blank text or label are dropped and counted on stderr (and in
+    `dropped`); a missing column or no usable row stops with exit code 2. Fewer than 10 texts
+    (TopicConfig.min_fit_docs) are one topic, as in production, and `note` says so.
+
+    Output keys: nmi, ari, purity, n_topics, n_labels, outlier_rate, docs_per_second,
+    peak_rss_mb, n_docs, embedding, clustered, dropped (and note).
     """
     import logging
 
-    from ml.evaluation import evaluate_topics, load_labelled_csv
+    from ml.evaluation import evaluate_topics
 
     if not as_json:
         logging.basicConfig(level=logging.INFO, format="[eval] %(message)s")
-    df = load_labelled_csv(input_path, text_col, label_col, sample, seed, split=split)
+    df = _load_checked(input_path, text_col, label_col, sample, seed, split=split)
     split_name = _split_name(input_path, split)
     result = {**evaluate_topics(df, seed=seed, use_cache=not no_cache), "split": split_name,
-              "sample": sample, "seed": seed}
+              "sample": sample, "seed": seed, "dropped": df.attrs.get("dropped", {})}
     _save(out, _record("topics", name, str(input_path), split_name, result))
     emit_json(result)
 
@@ -103,19 +123,34 @@ def eval_sentiment(input_path, text_col, label_col, split, sample, seed, train_i
     ml.sentiment.fit_from_ratings) and the --split rows are scored with it.
 
     Output keys: accuracy, macro_f1, n, task (three_class / binary), docs_per_second,
-    head_docs_per_second, label_shares, model (base / warehouse-fitted), split, train_split.
-    """
-    from ml.evaluation import evaluate_sentiment, load_labelled_csv
-    from ml.evaluation.sentiment import fit_from_labelled
+    head_docs_per_second, label_shares, model (base / warehouse-fitted), split, train_split, dropped.
 
-    model, train_name, n_rated = None, None, None
+    Both files are checked before anything is embedded or fitted: rows with a blank text, a
+    blank label or (training) a rating that is not on the scale are dropped and counted on
+    stderr; a missing column, labels that are neither 3-class nor 0/1, or no usable row stop
+    with exit code 2.
+    """
+    from ml.evaluation import EvaluationInputError, evaluate_sentiment
+    from ml.evaluation.sentiment import fit_from_labelled, normalise_labels
+
+    train, train_path = None, None
     if train_input or train_split:
         if bool(train_label_col) == bool(rating_col):
             raise click.BadParameter("give exactly one of --train-label-col and --rating-col",
                                      param_hint="--train-label-col / --rating-col")
         train_path = train_input or input_path
-        train = load_labelled_csv(train_path, text_col, train_label_col or rating_col, split=train_split)
+        train = _load_checked(train_path, text_col, train_label_col or rating_col, split=train_split,
+                              what="training input")
+    df = _load_checked(input_path, text_col, label_col, sample, seed, split=split)
+    if label_col:
+        try:
+            normalise_labels(df["label"].tolist())
+        except ValueError as exc:
+            raise EvaluationInputError(f"{Path(input_path).name}, column {label_col!r}: {exc}") from exc
+    model, train_name, n_rated = None, None, None
+    if train is not None:
         train_name = f"{_split_name(train_path, train_split)} of {Path(train_path).name}"
+        train = _check_training_targets(train, train_path, train_label_col, rating_col, int(rating_scale))
         if not as_json:
             note(f"[eval] fitting a warehouse head on {len(train):,} rows ({train_name}) ...")
         column = train["label"].tolist()
@@ -123,14 +158,41 @@ def eval_sentiment(input_path, text_col, label_col, split, sample, seed, train_i
                  else fit_from_labelled(train["text"].tolist(), ratings=column, scale_max=int(rating_scale),
                                         min_rated=min_rated))
         n_rated = model.meta.get("n_rated", 0)
-    df = load_labelled_csv(input_path, text_col, label_col, sample, seed, split=split)
     if not as_json:
         note(f"[eval] scoring {len(df):,} texts ...")
     split_name = _split_name(input_path, split)
     result = {**evaluate_sentiment(df["text"].tolist(), df["label"].tolist() if label_col else None, model),
-              "split": split_name, "sample": sample, "train_split": train_name, "n_rated": n_rated}
+              "split": split_name, "sample": sample, "train_split": train_name, "n_rated": n_rated,
+              "dropped": df.attrs.get("dropped", {})}
     _save(out, _record("sentiment", name, str(input_path), split_name, result))
     emit_json(result)
+
+
+def _check_training_targets(train, path: Path, label_col: str | None, rating_col: str | None, scale: int):
+    """The training rows with a usable target: 3-class labels (else exit 2), or ratings on the scale (others dropped)."""
+    from ml.evaluation import EvaluationInputError
+    from ml.evaluation.sentiment import normalise_labels
+    from ml.sentiment import ratings_to_labels
+
+    name = Path(path).name
+    if label_col:
+        try:
+            _, task = normalise_labels(train["label"].tolist())
+        except ValueError as exc:
+            raise EvaluationInputError(f"training input {name}, column {label_col!r}: {exc}") from exc
+        if task != "three_class":
+            raise EvaluationInputError(f"training input {name}, column {label_col!r}: training labels must be "
+                                       "negative/neutral/positive (0/1 labels have no neutral class)")
+        return train
+    usable = [v is not None for v in ratings_to_labels(train["label"].tolist(), scale)]
+    bad = len(usable) - sum(usable)
+    if bad == len(usable):
+        raise EvaluationInputError(f"training input {name}: no value of {rating_col!r} is a rating on the "
+                                   f"{'1-5' if scale == 5 else '0-10'} scale (e.g. {train['label'].iloc[0]!r})")
+    if bad:
+        note(f"[eval] training input {name}: dropped {bad:,} row{'s' if bad != 1 else ''} whose {rating_col!r} "
+             f"is not a rating on the {'1-5' if scale == 5 else '0-10'} scale")
+    return train[usable].reset_index(drop=True)
 
 
 def run_demo_eval(landing: Path | None, warehouse: Path | None, as_json: bool, out: Path | None = None) -> dict:

@@ -41,7 +41,11 @@ def topics_fit(weeks, warehouse, model_root, as_json) -> None:
 
     result = fit(weeks, warehouse, model_root)
     if not as_json:
-        note(f"saved {result['version']}: {result['n_topics']} topics on {result['documents']:,} documents")
+        if result.get("status") == "skipped":
+            note(f"no refit: {result['reason']}")
+        else:
+            note(f"saved {result['version']}: {result['n_topics']} topics on {result['documents']:,} documents"
+                 + (" (provisional)" if result.get("provisional") else ""))
     emit_json(result)
 
 
@@ -60,7 +64,7 @@ def topics_assign(since, version_name, mode, warehouse, model_root, as_json) -> 
 
     result = assign(since, warehouse, model_root, version_name, mode)
     if not as_json:
-        note(f"{result.get('doc_topics', 0):,} documents assigned with {result['version']}")
+        note(f"{result.get('doc_topics', 0):,} documents assigned with {result.get('version') or 'no model'}")
     emit_json(result)
 
 
@@ -76,8 +80,15 @@ def topics_run(force_refit, weeks, warehouse, model_root, as_json) -> None:
 
     result = run(force_refit, weeks, warehouse, model_root)
     if not as_json:
-        note(f"{result['assign'].get('doc_topics', 0):,} documents assigned with {result['assign']['version']}"
-             + (f" (refitted: {result['fit']['n_topics']} topics)" if "fit" in result else " (no refit due)"))
+        fit_result = result.get("fit")
+        if fit_result is None:
+            how = " (no refit due)"
+        elif fit_result.get("status") == "skipped":
+            how = f" (refit skipped: {fit_result['reason']})"
+        else:
+            how = f" (refitted: {fit_result['n_topics']} topics)"
+        note(f"{result['assign'].get('doc_topics', 0):,} documents assigned with "
+             f"{result['assign'].get('version') or 'no model'}{how}")
     emit_json(result)
 
 

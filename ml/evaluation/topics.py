@@ -20,24 +20,42 @@ log = logging.getLogger(__name__)
 def evaluate_topics(df: pd.DataFrame, seed: int = 42, use_cache: bool = True) -> dict:
     """Cluster ``df.text`` with the production configuration and score the topics against ``df.label``.
 
+    Any corpus of at least one document gives a result. Below ``TopicConfig.min_fit_docs``
+    distinct documents (default 10) production puts every document in one topic (no clustering,
+    :func:`ml.topics.model.fit_topic_model`); the result then says so in ``note`` and
+    ``clustered`` is ``False``: the scores of one forced topic say nothing about the clustering.
+
     Args:
-        df: Frame with ``text`` and ``label`` (:func:`ml.evaluation.datasets.load_labelled_csv`).
+        df: Frame with ``text`` and ``label`` (:func:`ml.evaluation.datasets.load_labelled_csv`,
+            which has already dropped blank texts and labels).
         seed: Seed of the model (UMAP, samples).
         use_cache: Reuse cached embeddings (``False`` measures cold speed).
 
     Returns:
         ``nmi``, ``ari``, ``purity`` (size-weighted), ``n_topics``, ``n_labels``, ``outlier_rate``,
-        ``docs_per_second`` (embedding + fit, end to end), ``peak_rss_mb``, ``n_docs``, ``embedding``.
+        ``docs_per_second`` (embedding + fit, end to end), ``peak_rss_mb``, ``n_docs``, ``embedding``,
+        ``clustered`` and, when not clustered, ``note``.
 
     Raises:
-        ValueError: With fewer than 3 documents.
+        EvaluationInputError: With no row, or a missing or blank ``text`` / ``label`` (checked
+            before anything is embedded).
     """
     from ml.embedding import embed_with_cache, get_embedder, resolve_embedding_spec
+    from ml.evaluation.datasets import EvaluationInputError, blank_cells
     from ml.evaluation.metrics import clustering_scores
     from ml.topics.config import TopicConfig
-    from ml.topics.model import fit_topic_model
+    from ml.topics.model import fit_topic_model, min_docs_to_cluster
 
-    texts = df["text"].tolist()
+    missing = [c for c in ("text", "label") if c not in df.columns]
+    if missing:
+        raise EvaluationInputError(f"the frame to evaluate has no column(s) {missing}")
+    if df.empty:
+        raise EvaluationInputError("no documents to evaluate topics on")
+    blank = int((blank_cells(df["text"]) | blank_cells(df["label"])).sum())
+    if blank:
+        raise EvaluationInputError(f"{blank:,} rows have a blank text or label; load the file with "
+                                   "ml.evaluation.load_labelled_csv, which drops and counts them")
+    texts = df["text"].astype(str).tolist()
     config = TopicConfig(seed=seed)
     started = time.perf_counter()
     spec = resolve_embedding_spec(config.embedding_model, texts)
@@ -49,11 +67,18 @@ def evaluate_topics(df: pd.DataFrame, seed: int = 42, use_cache: bool = True) ->
     fitted = fit_topic_model(texts, embeddings, config, embedder)
     seconds = time.perf_counter() - started
     topics = fitted.topics
-    return {
+    result = {
         **clustering_scores(topics, df["label"].astype(str).to_numpy()),
         "outlier_rate": round(float(np.mean(topics < 0)), 4),
         "docs_per_second": round(len(texts) / seconds, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "n_docs": len(texts),
         "embedding": spec,
+        "clustered": bool(fitted.clustered),
     }
+    if not fitted.clustered:
+        result["note"] = (f"only {len(set(texts))} distinct documents (< min_fit_docs {min_docs_to_cluster(config)}): "
+                          "production puts them in one topic without clustering, so these scores do not measure "
+                          "the clustering")
+        log.warning("%s", result["note"])
+    return result

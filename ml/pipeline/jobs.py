@@ -8,6 +8,10 @@ Non-substantive texts (greetings, thanks, "转人工", emoji only, marketplace p
 topic; ``voc.doc_topics`` gives them a reserved topic id (:data:`SET_ASIDE_TOPICS`, negative
 so it never collides with a stable topic id) and their class in ``voice_class``, and
 ``voc.topics`` lists the reserved ids with each version, so they are counted, not dropped.
+
+Small or empty training windows never fail a run: with fewer substantive documents than
+``TopicConfig.min_fit_docs`` the refit is skipped and the existing version kept (or, with
+none yet, a provisional one-topic version is fitted); see :func:`fit`.
 """
 
 from __future__ import annotations
@@ -59,37 +63,81 @@ def fit(weeks: int | None = None, warehouse: Path | None = None, root: Path | No
         config: TopicConfig | None = None) -> dict:
     """Refit on the last ``weeks`` weeks of ``marts.fct_interactions`` and save a new version.
 
+    Small training windows never fail the run (the ``voc_topics`` DAG calls this):
+
+    * fewer distinct substantive documents than ``config.min_fit_docs`` (default 10) while a
+      non-provisional version exists: no refit; the existing version is kept and ``assign``
+      uses it (log line ``too few documents to fit: N distinct substantive < min_fit_docs M;
+      keeping <version> (assign uses it)``);
+    * fewer than that and no version yet (or only a provisional one): a provisional one-topic
+      version is fitted (:func:`ml.topics.lifecycle.fit_version`), replaced by the first run
+      with enough documents;
+    * no substantive document (or an empty mart) and no version: nothing is fitted; the log says so.
+
+    Args:
+        weeks: Training window in weeks, ending the day after the latest interaction
+            (default ``config.window_weeks``).
+        warehouse: DuckDB file (default ``EE_WAREHOUSE``).
+        root: Topics root folder (default ``<EE_MODEL_DIR>/topics``).
+        config: Topic configuration (default :class:`TopicConfig`).
+
     Returns:
-        Summary dict (version, documents, topics, matched/emerging/vanished).
+        Summary dict: ``status`` (``fitted`` or ``skipped``), ``version`` (the new version, the
+        one kept, or ``None``), ``documents`` (substantive documents in the window),
+        ``set_aside`` (count per set-aside class) and ``n_topics``; when fitted also
+        ``provisional`` and the version's metrics, when skipped a ``reason``.
+
+    Raises:
+        FileNotFoundError: When the warehouse does not exist.
+        RuntimeError: When ``marts.fct_interactions`` is missing (dbt has not run).
     """
     from ml.pipeline.warehouse import latest_interaction_time, read_interactions
     from ml.topics.lifecycle import fit_version
+    from ml.topics.store import latest_version_name, load_version
 
     config = config or TopicConfig()
     weeks = weeks or config.window_weeks
     latest = latest_interaction_time(warehouse)
+    previous = load_version(root=root) if latest_version_name(root) else None
+    kept = previous is not None and not previous.params.get("provisional")
     if latest is None:
-        raise RuntimeError("marts.fct_interactions is empty; nothing to fit on")
-    end = (latest + pd.Timedelta(days=1)).normalize()
-    start = end - pd.Timedelta(weeks=weeks)
-    frame = read_interactions(start.date(), end.date(), warehouse)
-    classes = voice_classes(frame["text_redacted"].tolist())
-    set_aside = {c: int((classes == c).sum()) for c in SET_ASIDE_TOPICS}
-    _log(f"training window {start.date()} .. {end.date()} (exclusive): {len(frame):,} documents, "
-         f"set aside {', '.join(f'{n:,} {c}' for c, n in set_aside.items())}")
-    frame = frame[classes == SUBSTANTIVE]
-    if len(frame) < 3:
-        raise RuntimeError(f"only {len(frame)} substantive documents in the training window; need at least 3")
+        frame, set_aside, window = pd.DataFrame({"text_redacted": []}), dict.fromkeys(SET_ASIDE_TOPICS, 0), None
+        _log("marts.fct_interactions is empty: no documents in any training window")
+    else:
+        end = (latest + pd.Timedelta(days=1)).normalize()
+        start = end - pd.Timedelta(weeks=weeks)
+        window = {"start": str(start.date()), "end": str(end.date()), "weeks": weeks}
+        frame = read_interactions(start.date(), end.date(), warehouse)
+        classes = voice_classes(frame["text_redacted"].tolist())
+        set_aside = {c: int((classes == c).sum()) for c in SET_ASIDE_TOPICS}
+        _log(f"training window {start.date()} .. {end.date()} (exclusive): {len(frame):,} documents, "
+             f"set aside {', '.join(f'{n:,} {c}' for c, n in set_aside.items())}")
+        frame = frame[classes == SUBSTANTIVE]
+    n, distinct = len(frame), int(frame["text_redacted"].nunique())
+    summary = {"documents": n, "set_aside": set_aside}
+    if distinct < config.min_fit_docs and kept:
+        reason = (f"too few documents to fit: {distinct:,} distinct substantive < min_fit_docs "
+                  f"{config.min_fit_docs}; keeping {previous.version} (assign uses it)")
+        _log(reason)
+        return {"status": "skipped", "reason": reason, "version": previous.version,
+                "n_topics": len(previous.topic_ids), **summary}
+    if n == 0:
+        reason = (f"no substantive documents to fit on: keeping the provisional {previous.version}"
+                  if previous is not None else
+                  "no substantive documents to fit on and no topic model yet: nothing fitted")
+        _log(reason)
+        return {"status": "skipped", "reason": reason, "version": previous.version if previous else None,
+                "n_topics": len(previous.topic_ids) if previous else 0, **summary}
     result = fit_version(
         frame["text_redacted"].tolist(),
         config=config,
         occurred_at=frame["occurred_at"].tolist(),
         warehouse_tags=frame["service_element"].tolist(),
         root=root,
-        window={"start": str(start.date()), "end": str(end.date()), "weeks": weeks},
+        window=window,
     )
-    return {"version": result.version.version, "documents": len(frame), "set_aside": set_aside,
-            **result.version.metrics}
+    return {"status": "fitted", "version": result.version.version, **summary,
+            "provisional": bool(result.version.params.get("provisional")), **result.version.metrics}
 
 
 def build_outputs(frame: pd.DataFrame, version, assignment, overrides: dict[int, dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -160,13 +208,29 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
         version_name: Model version (default LATEST).
         mode: ``accurate``, ``balanced`` or ``fast`` (default ``EE_ASSIGN_MODE``, itself ``balanced``;
             ``balanced`` falls back to ``accurate`` for a version saved without a student).
+
+    Returns:
+        ``version``, ``doc_topics`` and ``topics`` (rows written). With no saved model and no
+        substantive document to assign (e.g. after :func:`fit` found nothing to fit on),
+        nothing is written and ``version`` is ``None``.
+
+    Raises:
+        FileNotFoundError: When no model is saved (or ``version_name`` is missing) and there are
+            substantive documents to assign.
     """
     from include.config import settings
     from ml.pipeline.warehouse import read_interactions, write_outputs
-    from ml.topics.store import load_label_overrides, load_version
+    from ml.topics.store import latest_version_name, load_label_overrides, load_version
 
-    version = load_version(version_name, root)
     start = datetime.strptime(since, "%Y-%m-%d").date() if since else None
+    if version_name is None and not latest_version_name(root):
+        # no model yet: fine only when there is nothing a model is needed for (see fit())
+        frame = read_interactions(start, None, warehouse)
+        if not (voice_classes(frame["text_redacted"].tolist()) == SUBSTANTIVE).any():
+            _log(f"no topic model yet and no substantive document to assign ({len(frame):,} set aside or none): "
+                 "nothing written")
+            return {"version": None, "doc_topics": 0, "topics": 0}
+    version = load_version(version_name, root)  # raises FileNotFoundError naming `xe topics fit`
     frame = read_interactions(start, None, warehouse)
     mode = mode or settings().assign_mode
     if mode == "balanced" and version.student is None:
@@ -221,7 +285,11 @@ def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", sho
 
 def run(force_refit: bool = False, weeks: int | None = None, warehouse: Path | None = None,
         root: Path | None = None) -> dict:
-    """Refit when due (or forced), then assign every interaction."""
+    """Refit when due (or forced), then assign every interaction.
+
+    Returns:
+        ``{"fit": <fit() summary>, "assign": <assign() summary>}`` (``fit`` only when a refit was due).
+    """
     out = {}
     from ml.topics.lifecycle import refit_due
 

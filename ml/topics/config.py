@@ -22,6 +22,12 @@ class TopicConfig:
         max_topics: Most topics the silhouette search considers (the count is chosen by the
             best silhouette of the Ward tree's cuts in between; never given by the caller).
         min_cluster_size: Smaller clusters are merged into their nearest neighbour.
+        min_fit_docs: Fewest documents the clustering runs on. A smaller corpus (at least one
+            document) is one topic: no UMAP, no silhouette search (with ``min_cluster_size`` 5,
+            fewer than 10 documents cannot form two topics anyway), and such a version is
+            *provisional* (:func:`ml.topics.lifecycle.refit_due`). The scheduled refit
+            (:func:`ml.pipeline.jobs.fit`) keeps an existing version instead of replacing it
+            with one fitted on fewer documents than this.
         max_fit_docs: Fit on a seeded sample of at most this many documents; the rest are
             assigned with the fitted model.
         max_cluster_points: Cap for the quadratic-memory Ward step (sampled above it).
@@ -47,6 +53,7 @@ class TopicConfig:
     min_topics: int = 5
     max_topics: int = 200
     min_cluster_size: int = 5
+    min_fit_docs: int = 10
     max_fit_docs: int = 30_000
     max_cluster_points: int = 15_000
     top_n_words: int = 10

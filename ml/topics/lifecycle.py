@@ -106,16 +106,23 @@ def fit_version(
         embeddings: Precomputed embeddings (skips embedding; must match the resolved spec).
 
     Returns:
-        The saved version and a stable topic id per document.
+        The saved version and a stable topic id per document. A corpus of fewer distinct texts
+        than ``config.min_fit_docs`` gives a one-topic version saved with ``params["provisional"]``
+        (:func:`refit_due` is then always true, so real data replaces it).
+
+    Raises:
+        ml.topics.model.TooFewDocumentsError: With no text at all.
     """
     from ml.embedding import embed_with_cache, get_embedder
     from ml.embedding.cache import release_shared_caches
     from ml.topics.labels import make_labels
-    from ml.topics.model import fit_topic_model, topic_keywords
+    from ml.topics.model import TooFewDocumentsError, fit_topic_model, topic_keywords
     from ml.topics.taxonomy import map_topics_to_elements, taxonomy_embeddings
 
     config = config or TopicConfig()
     texts = [t if isinstance(t, str) else "" for t in texts]
+    if not texts:  # before loading any encoder
+        raise TooFewDocumentsError("no documents to fit topics on", 0, 1)
     root = root or topics_root()
     root.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -134,6 +141,10 @@ def fit_version(
     fitted = fit_topic_model(texts, embeddings, config, embedder,
                              preferred_topics=len(previous.centroids) if prev_ok else None)
     n_topics = len(fitted.centroids)
+    if not fitted.clustered:
+        distinct = len({texts[i] for i in fitted.fit_rows})
+        _log(f"only {distinct:,} distinct documents (< min_fit_docs {config.min_fit_docs}): one topic, no "
+             "clustering; the version is provisional and the next scheduled run refits it")
 
     if previous is not None and not prev_ok:
         _log(f"previous version {previous.version} used {previous.embedding_spec}; ids cannot be matched, issuing new ids")
@@ -149,7 +160,13 @@ def fit_version(
 
     student, student_centroids, calibration = None, None, {}
     if config.student_epochs > 0:
-        student, student_centroids, calibration = _train_student(texts, embeddings, fitted, config, spec)
+        from ml.assign.student import student_tokens
+
+        if any(student_tokens(texts[i]) for i in fitted.fit_rows):
+            student, student_centroids, calibration = _train_student(texts, embeddings, fitted, config, spec)
+        else:  # emoji or punctuation only: the student has nothing to learn from
+            _log("no word or Han character in the training texts: no static student "
+                 "(balanced assignment uses accurate mode with this version)")
 
     code_vectors = taxonomy_embeddings(embedder)
     per_topic_tags = None
@@ -207,6 +224,7 @@ def fit_version(
             "n_documents": len(texts),
             "n_fit_documents": len(fitted.fit_rows),
             "previous_version": previous.version if previous is not None else None,
+            "provisional": not fitted.clustered,
             "max_topic_id": max([*ids, next_id - 1]),
         },
         student=student,
@@ -284,10 +302,16 @@ def _student_agreement(texts, fitted, student, student_centroids) -> float | Non
 
 
 def refit_due(root: Path | None = None, refit_days: int | None = None) -> bool:
-    """True when no model exists or the latest is older than ``refit_days`` (default: its config's)."""
+    """True when no model exists, the latest is provisional or older than ``refit_days`` (default: its config's).
+
+    A provisional version was fitted on fewer than ``min_fit_docs`` documents (one topic, see
+    :func:`fit_version`); it is due at every run until a refit on enough documents replaces it.
+    """
     if not latest_version_name(root):
         return True
     version = load_version(root=root)
+    if version.params.get("provisional"):
+        return True
     fitted_at = datetime.fromisoformat(version.params["fitted_at"])
     days = refit_days if refit_days is not None else version.config.refit_days
     return datetime.now(UTC) - fitted_at >= timedelta(days=days)

@@ -6,6 +6,17 @@ tokens (:mod:`ml.topics.representation`) -> KeyBERTInspired + MMR keyphrases -> 
 (:mod:`ml.topics.labels`). Assignment of any document (training
 rest, new texts) is nearest topic centroid in embedding space, which is what a
 safetensors-loaded BERTopic does and needs no UMAP or refit.
+
+Small or wordless corpora (any corpus of at least one document gives a result):
+
+* fewer distinct fit documents than ``TopicConfig.min_fit_docs`` (default 10): no UMAP and no
+  silhouette search; every document is one topic (``FittedTopics.clustered`` is ``False``).
+  UMAP's spectral layout cannot embed 3 points, and with ``min_cluster_size`` 5 fewer than 10
+  documents cannot form two topics;
+* no keyword token at all (acknowledgements, emoji, stop words only): the topics have no
+  keywords (:class:`ml.topics.representation.TopicVectorizer`) and labels fall back to a
+  snippet of a representative document;
+* no document: :class:`TooFewDocumentsError`.
 """
 
 from __future__ import annotations
@@ -16,6 +27,29 @@ import numpy as np
 
 from ml.embedding import Embedder
 from ml.topics.config import TopicConfig
+
+#: UMAP's spectral initialisation needs more points than output dimensions + 1; below this
+#: many documents the clustering is never run, whatever ``TopicConfig.min_fit_docs`` says
+UMAP_MIN_DOCS = 4
+
+
+class TooFewDocumentsError(ValueError):
+    """There are not enough documents for what was asked (the message says how many and the minimum).
+
+    Attributes:
+        n_documents: Documents given.
+        minimum: Documents needed.
+    """
+
+    def __init__(self, message: str, n_documents: int, minimum: int):
+        super().__init__(message)
+        self.n_documents = n_documents
+        self.minimum = minimum
+
+
+def min_docs_to_cluster(config: TopicConfig) -> int:
+    """Fewest fit documents UMAP + the silhouette search run on (smaller corpora are one topic)."""
+    return max(int(config.min_fit_docs), UMAP_MIN_DOCS)
 
 
 def _bertopic_backend(embedder: Embedder):
@@ -41,12 +75,15 @@ class FittedTopics:
         topics: Topic id (BERTopic's, 0..k-1) for every input document.
         centroids: ``(k, dim)`` unit-length mean embedding of each topic.
         fit_rows: Indices of the documents the model was fitted on.
+        clustered: ``False`` when the fit documents held fewer distinct texts than
+            :func:`min_docs_to_cluster` and every document was put in one topic (no UMAP, no clustering).
     """
 
     model: object
     topics: np.ndarray
     centroids: np.ndarray
     fit_rows: np.ndarray
+    clustered: bool = True
 
 
 def topic_centroids(embeddings: np.ndarray, topics: np.ndarray, n_topics: int) -> np.ndarray:
@@ -89,22 +126,50 @@ def assign_to_centroids(
 
 
 def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int, view: np.ndarray | None = None,
-                   preferred_topics: int | None = None):
+                   preferred_topics: int | None = None, single_topic: bool | None = None):
     """Construct the (unfitted) BERTopic pipeline for ``config``.
 
     Args:
         config: Topic configuration.
         embedder: Embedder for KeyBERTInspired keyword embeddings; ``None`` uses plain c-TF-IDF words.
         n_docs: Number of documents the model will be fitted on (sizes UMAP and the vocabulary).
+            Below :func:`min_docs_to_cluster` the pipeline has no UMAP and one topic.
         view: Lexical view of the fit documents, appended before UMAP with ``config.lexical_weight``.
         preferred_topics: The previous version's topic count (kept when its cut is near-best).
+        single_topic: No UMAP, one topic (default: ``n_docs < min_docs_to_cluster(config)``).
     """
     from bertopic import BERTopic
     from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
-    from umap import UMAP
 
     from ml.topics.clustering import SilhouetteWard
-    from ml.topics.representation import make_vectorizer
+    from ml.topics.representation import make_ctfidf, make_vectorizer
+
+    representation = None
+    if embedder:  # keyphrases: c-TF-IDF candidates re-ranked by embedding similarity, then diversified
+        representation = [KeyBERTInspired(top_n_words=config.top_n_words, random_state=config.seed),
+                          MaximalMarginalRelevance(diversity=config.label_diversity, top_n_words=config.top_n_words)]
+    common = {
+        "embedding_model": _bertopic_backend(embedder) if embedder else None,
+        "vectorizer_model": make_vectorizer(min_df=1 if n_docs < 1000 else 2),
+        "ctfidf_model": make_ctfidf(),
+        "representation_model": representation,
+        "top_n_words": config.top_n_words,
+        "calculate_probabilities": False,
+        # BERTopic's "english" (its default without an embedding model) deletes every
+        # non-ASCII character before c-TF-IDF, i.e. all Chinese; "multilingual" keeps the text
+        "language": "multilingual",
+        "verbose": False,
+    }
+    if single_topic is None:
+        single_topic = n_docs < min_docs_to_cluster(config)
+    if single_topic:
+        from bertopic.dimensionality import BaseDimensionalityReduction
+
+        # one topic: identity reduction, and a Ward search allowed a single cluster only
+        single = SilhouetteWard(min_topics=1, max_topics=1, min_cluster_size=1, random_state=config.seed)
+        return BERTopic(umap_model=BaseDimensionalityReduction(), hdbscan_model=single, **common)
+
+    from umap import UMAP
 
     umap_model = UMAP(
         n_neighbors=min(config.umap_neighbors, max(2, n_docs - 1)),
@@ -127,20 +192,7 @@ def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int, 
         random_state=config.seed,
         preferred_k=preferred_topics,
     )
-    representation = None
-    if embedder:  # keyphrases: c-TF-IDF candidates re-ranked by embedding similarity, then diversified
-        representation = [KeyBERTInspired(top_n_words=config.top_n_words, random_state=config.seed),
-                          MaximalMarginalRelevance(diversity=config.label_diversity, top_n_words=config.top_n_words)]
-    return BERTopic(
-        embedding_model=_bertopic_backend(embedder) if embedder else None,
-        umap_model=umap_model,
-        hdbscan_model=cluster_model,
-        vectorizer_model=make_vectorizer(min_df=1 if n_docs < 1000 else 2),
-        representation_model=representation,
-        top_n_words=config.top_n_words,
-        calculate_probabilities=False,
-        verbose=False,
-    )
+    return BERTopic(umap_model=umap_model, hdbscan_model=cluster_model, **common)
 
 
 def fit_topic_model(
@@ -152,33 +204,43 @@ def fit_topic_model(
 ) -> FittedTopics:
     """Fit on (a seeded sample of) the corpus and assign every document a topic.
 
+    Any content works: texts without a single keyword token (emoji, thanks, stop words) give
+    topics without keywords. Fewer distinct fit documents than :func:`min_docs_to_cluster`
+    (``TopicConfig.min_fit_docs``, default 10) give one topic holding every document
+    (``clustered=False``), without UMAP or clustering.
+
     Args:
-        texts: Documents.
-        embeddings: Their unit-length embeddings, same order.
+        texts: Documents (``None`` or non-strings count as empty texts).
+        embeddings: ``(n, dim)`` unit-length embeddings, same order.
         config: Topic configuration.
         embedder: Used for KeyBERTInspired keywords (optional).
         preferred_topics: Topic count of the previous version (see :class:`ml.topics.clustering.SilhouetteWard`).
 
     Returns:
-        The fitted model, a topic for every document, centroids and the fitted rows.
+        The fitted model, a topic for every document, ``(k, dim)`` centroids, the fitted rows
+        and whether they were clustered.
 
     Raises:
-        ValueError: On fewer than 3 documents or mismatched lengths.
+        TooFewDocumentsError: With no document at all.
+        ValueError: When texts and embeddings differ in length.
     """
     if len(texts) != len(embeddings):
         raise ValueError(f"{len(texts)} texts but {len(embeddings)} embeddings")
-    if len(texts) < 3:
-        raise ValueError(f"need at least 3 documents to fit topics, got {len(texts)}")
+    if len(texts) == 0:
+        raise TooFewDocumentsError("no documents to fit topics on", 0, 1)
+    texts = [t if isinstance(t, str) else "" for t in texts]
     n = len(texts)
     rng = np.random.default_rng(config.seed)
     fit_rows = np.sort(rng.choice(n, config.max_fit_docs, replace=False)) if n > config.max_fit_docs else np.arange(n)
     fit_texts = [texts[i] for i in fit_rows]
+    # distinct texts: UMAP spreads identical points arbitrarily, and Ward then splits them
+    clustered = len(set(fit_texts)) >= min_docs_to_cluster(config)
     view = None
-    if config.lexical_weight > 0:
+    if config.lexical_weight > 0 and clustered:
         from ml.topics.lexical import lexical_view
 
         view = lexical_view(fit_texts, dim=config.lexical_dim, seed=config.seed)
-    model = build_bertopic(config, embedder, len(fit_rows), view, preferred_topics)
+    model = build_bertopic(config, embedder, len(fit_rows), view, preferred_topics, single_topic=not clustered)
     model.fit(fit_texts, embeddings[fit_rows])
     fit_topics = np.asarray(model.topics_, dtype=int)
     n_topics = int(fit_topics.max()) + 1
@@ -189,10 +251,10 @@ def fit_topic_model(
     for start in range(0, len(rest), 20_000):  # in chunks: no copy of all the other rows' embeddings
         rows = rest[start : start + 20_000]
         topics[rows], _ = assign_to_centroids(embeddings[rows], centroids)
-    return FittedTopics(model=model, topics=topics, centroids=centroids, fit_rows=fit_rows)
+    return FittedTopics(model=model, topics=topics, centroids=centroids, fit_rows=fit_rows, clustered=clustered)
 
 
 def topic_keywords(model, topic: int, n: int = 10) -> list[str]:
-    """Keywords of a BERTopic topic (empty list when none)."""
+    """Keywords of a BERTopic topic, best first (empty list when none; empty tokens are dropped)."""
     words = model.get_topic(topic) or []
     return [w for w, _ in words[:n] if w]

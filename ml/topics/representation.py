@@ -14,6 +14,9 @@ BERTopic's c-TF-IDF keywords, KeyBERTInspired + MMR keyphrases and the readable 
   words, chat fillers and courtesy words (说实话, 反正, 麻烦, 辛苦, thx, pls), opinion words
   (topics follow issues, not how people feel) and redaction masks (<PHONE>, 链接, 数字).
   ``EE_TOPIC_STOPWORDS`` points at a replacement file. Language detection is :mod:`ml.language`.
+* A corpus with no token at all (emoji, thanks, stop words only) or a one-word vocabulary
+  does not fail: :class:`TopicVectorizer` and :func:`make_ctfidf` (topics without keywords,
+  labelled by a snippet in :mod:`ml.topics.labels`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import CountVectorizer
 
 from ml.language import is_han
 
@@ -78,8 +84,12 @@ def _jieba():
     return jieba.posseg
 
 
+#: what BERTopic puts in place of an empty document before c-TF-IDF: never a keyword
+_BERTOPIC_EMPTY_DOC = "emptydoc"
+
+
 def _keep(token: str, stop: frozenset[str]) -> bool:
-    if not token or token in stop:
+    if not token or token in stop or token == _BERTOPIC_EMPTY_DOC:
         return False
     if is_han(token):
         return len(token) >= 2
@@ -133,20 +143,102 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def make_vectorizer(min_df: int = 2, max_features: int | None = 50_000):
-    """Build the CountVectorizer BERTopic uses for c-TF-IDF over Chinese and English text.
+#: the only token of a vocabulary that would otherwise be empty (see :class:`TopicVectorizer`)
+EMPTY_TOKEN = ""
+
+
+class TopicVectorizer(CountVectorizer):
+    """The CountVectorizer BERTopic's c-TF-IDF runs on, made total: it never fails on an empty vocabulary.
+
+    BERTopic fits it on one joined document per topic. scikit-learn's CountVectorizer raises
+    ``ValueError`` when no token survives: a corpus of acknowledgements, emoji or stop words
+    only ("empty vocabulary"), or fewer topics than ``min_df`` / no token in ``min_df`` topics
+    ("After pruning, no terms remain", "max_df corresponds to < documents than min_df").
+    This subclass instead
+
+    * retries with ``min_df=1`` (and keeps it) when tokens exist but the document-frequency
+      pruning removed them all;
+    * when the tokeniser finds no token at all, uses a one-token vocabulary
+      (:data:`EMPTY_TOKEN`, the empty string) in which every document counts once, so c-TF-IDF
+      stays finite; ``empty_vocabulary_`` is then ``True``. Topics get no keywords
+      (:func:`ml.topics.model.topic_keywords` drops the empty token) and their labels fall back
+      to a snippet of a representative document (:mod:`ml.topics.labels`).
+
+    Any other error (e.g. a single string instead of a list of documents) is raised unchanged.
+    """
+
+    def fit_transform(self, raw_documents, y=None):
+        """Learn the vocabulary (see the class docstring) and return the ``(n_docs, n_terms)`` count matrix."""
+        documents = raw_documents if isinstance(raw_documents, str) else list(raw_documents)
+        self.empty_vocabulary_ = False
+        try:
+            return super().fit_transform(documents, y)
+        except ValueError:
+            if isinstance(documents, str):
+                raise
+            analyze = self.build_analyzer()
+            if any(analyze(doc) for doc in documents):
+                if self.min_df == 1:
+                    raise  # tokens exist and nothing was pruned: not an empty-vocabulary failure
+                self.set_params(min_df=1)
+                return super().fit_transform(documents, y)
+        from scipy.sparse import csr_matrix
+
+        self.vocabulary_ = {EMPTY_TOKEN: 0}
+        self.empty_vocabulary_ = True
+        return csr_matrix(np.ones((len(documents), 1), dtype=np.int64))
+
+    def fit(self, raw_documents, y=None):
+        """Learn the vocabulary (see :meth:`fit_transform`)."""
+        self.fit_transform(raw_documents, y)
+        return self
+
+    def transform(self, raw_documents):
+        """Count matrix of new documents; with the empty-vocabulary fallback, a column of ones."""
+        if getattr(self, "empty_vocabulary_", False):
+            from scipy.sparse import csr_matrix
+
+            return csr_matrix(np.ones((len(list(raw_documents)), 1), dtype=np.int64))
+        return super().transform(raw_documents)
+
+
+def make_ctfidf():
+    """BERTopic's ``ClassTfidfTransformer`` (default settings), fixed for a one-word vocabulary.
+
+    BERTopic 0.17 squeezes the word frequencies of a one-column count matrix to a 0-d array,
+    which scipy's ``diags`` refuses (``TypeError: object of type 'numpy.float64' has no
+    len()``); a corpus whose only keyword is one word (twenty "退款" messages), or the
+    :data:`EMPTY_TOKEN` fallback, has exactly one column. The subclass fits such a matrix
+    as two identical columns and keeps the first weight: the same c-TF-IDF value.
+    """
+    import scipy.sparse as sp
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    class OneWordSafeClassTfidf(ClassTfidfTransformer):
+        def fit(self, X, multiplier=None):
+            if X.shape[1] != 1:
+                return super().fit(X, multiplier=multiplier)
+            twice = sp.hstack([X, X]).tocsr()
+            super().fit(twice, multiplier=None if multiplier is None else np.repeat(multiplier, 2))
+            self._idf_diag = self._idf_diag[:1, :1]  # the attribute BERTopic's transform multiplies by
+            return self
+
+    return OneWordSafeClassTfidf()
+
+
+def make_vectorizer(min_df: int = 2, max_features: int | None = 50_000) -> TopicVectorizer:
+    """Build the vectorizer BERTopic uses for c-TF-IDF over Chinese and English text.
 
     Args:
-        min_df: Minimum number of documents a token must appear in.
+        min_df: Minimum number of documents (BERTopic: topics) a token must appear in; lowered
+            to 1 when it would leave no token (:class:`TopicVectorizer`).
         max_features: Vocabulary cap (keeps memory bounded on large refits).
 
     Returns:
-        A configured :class:`sklearn.feature_extraction.text.CountVectorizer` over
+        A configured :class:`TopicVectorizer` (a scikit-learn ``CountVectorizer``) over
         :func:`tokenize` tokens (noun phrases and English word pairs included).
     """
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    return CountVectorizer(
+    return TopicVectorizer(
         tokenizer=tokenize,
         token_pattern=None,
         lowercase=False,
