@@ -20,8 +20,10 @@ cosmos 1.15 (retries can drop failures). Per-model tasks stay the default: the d
 finishes in about 1.5 minutes and every model keeps its own retry, log and test result.
 
 **Notes.** DuckDB takes one writer: every dbt task runs in the pool `warehouse` (1 slot,
-shared with `ingest_landing`) and `max_active_runs=1`. Incremental marts make a re-run of
-the same data a no-op; `dbt build --full-refresh` (see docs/warehouse.md) rebuilds them.
+shared with `ingest_landing`) and `max_active_runs=1`. The marts are tables rebuilt on
+every run, so corrections and deletions in raw show at once; the keyword tags are cached per
+distinct text (`int_voice_texts_tagged`), and `dbt build --full-refresh` (docs/warehouse.md)
+is needed only after editing the tagging SQL.
 Configuration lives in `include/warehouse/cosmos_config.py`; telemetry is off.
 """
 

@@ -136,7 +136,7 @@ def load(start, end, sources, landing, warehouse, run_id, late_lookback, as_json
               help="dbt target.")
 @warehouse_option
 @click.option("--pg-schema", default="ee", show_default=True, help="Schema prefix on PostgreSQL.")
-@click.option("--full-refresh", is_flag=True, help="Rebuild incremental marts from raw.")
+@click.option("--full-refresh", is_flag=True, help="Rebuild everything from raw, the tag cache included (needed only after editing the tagging SQL).")
 @click.option("--topics", "topics_only", is_flag=True,
               help="Build only the topic marts (tag:topics), after the topic engine ran.")
 @click.option("--quiet", is_flag=True, help="Do not stream dbt's log.")

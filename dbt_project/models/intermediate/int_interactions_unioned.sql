@@ -1,7 +1,8 @@
 -- Every piece of customer voice in one shape, one row per interaction: customer chat
 -- messages, reviews with text, NPS verbatims and social mentions. Adds the customer_key,
 -- the language (CJK share) and the PII-redacted text. _loaded_at is the latest load of any
--- input row, so a late session or account re-processes the interaction incrementally.
+-- input row (informational: fct_interactions is rebuilt whole; its tags are looked up by
+-- text in int_voice_texts_tagged).
 with
 
 messages as (

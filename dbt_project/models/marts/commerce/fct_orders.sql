@@ -14,6 +14,7 @@ accounts as (
 select
     cast(lifecycle.order_id as varchar) as order_id,
     cast(lifecycle.platform_code as varchar) as platform,
+    cast({{ is_known_platform('lifecycle.platform_code') }} as boolean) as is_known_platform,
     cast(accounts.customer_key as varchar) as customer_key,
     cast(lifecycle.product_id as varchar) as product_id,
     cast(lifecycle.promotion_id as varchar) as promotion_id,

@@ -12,6 +12,7 @@ select
     cast(order_id as varchar) as shipment_id,
     cast(order_id as varchar) as order_id,
     cast(platform_code as varchar) as platform,
+    cast({{ is_known_platform('platform_code') }} as boolean) as is_known_platform,
     cast(carrier as varchar) as carrier,
     cast(region as varchar) as region,
     cast(shipped_at as {{ dbt.type_timestamp() }}) as shipped_at,

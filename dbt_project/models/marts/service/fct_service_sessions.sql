@@ -45,6 +45,7 @@ primary_element as (
 select
     cast(sessions.session_id as varchar) as session_id,
     cast(sessions.platform_code as varchar) as platform,
+    cast({{ is_known_platform('sessions.platform_code') }} as boolean) as is_known_platform,
     cast(accounts.customer_key as varchar) as customer_key,
     cast(sessions.order_id as varchar) as order_id,
     cast(sessions.agent_type as varchar) as agent_type,

@@ -13,6 +13,7 @@ renamed as (
         registered_at,
         {{ to_local('registered_at') }} as registered_at_local,
         _loaded_at,
+        _dt,
         _source_file,
         _line
     from source

@@ -19,6 +19,7 @@ renamed as (
         created_at,
         {{ to_local('created_at') }} as created_at_local,
         _loaded_at,
+        _dt,
         _source_file,
         _line
     from source

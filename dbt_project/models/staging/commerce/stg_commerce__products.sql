@@ -14,6 +14,7 @@ renamed as (
         cast(list_price as {{ dbt.type_numeric() }}) as list_price,
         updated_at,
         _loaded_at,
+        _dt,
         _source_file,
         _line
     from source

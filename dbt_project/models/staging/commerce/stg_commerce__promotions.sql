@@ -17,6 +17,7 @@ renamed as (
         {{ to_local('ends_at') }} as ends_at_local,
         updated_at,
         _loaded_at,
+        _dt,
         _source_file,
         _line
     from source

@@ -13,6 +13,7 @@ renamed as (
         sent_at,
         {{ to_local('sent_at') }} as sent_at_local,
         _loaded_at,
+        _dt,
         _source_file,
         _line
     from source

@@ -20,6 +20,7 @@ renamed as (
         {{ to_local('started_at') }} as started_at_local,
         {{ to_local('ended_at') }} as ended_at_local,
         _loaded_at,
+        _dt,
         _source_file,
         _line
     from source

@@ -17,6 +17,7 @@ renamed as (
         {{ to_local('promised_at') }} as promised_at_local,
         {{ to_local('event_at') }} as event_at_local,
         _loaded_at,
+        _dt,
         _source_file,
         _line
     from source

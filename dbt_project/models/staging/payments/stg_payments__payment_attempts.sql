@@ -16,6 +16,7 @@ renamed as (
         attempted_at,
         {{ to_local('attempted_at') }} as attempted_at_local,
         _loaded_at,
+        _dt,
         _source_file,
         _line
     from source

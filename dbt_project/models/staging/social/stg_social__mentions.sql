@@ -16,6 +16,7 @@ renamed as (
         posted_at,
         {{ to_local('posted_at') }} as posted_at_local,
         _loaded_at,
+        _dt,
         _source_file,
         _line
     from source

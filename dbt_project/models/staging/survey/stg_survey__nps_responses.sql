@@ -16,6 +16,7 @@ renamed as (
         submitted_at,
         {{ to_local('submitted_at') }} as submitted_at_local,
         _loaded_at,
+        _dt,
         _source_file,
         _line
     from source
