@@ -243,7 +243,8 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
                                        show_progress=len(frame) > 2000)
     docs, topics = build_outputs(frame, version, assignment, load_label_overrides())
     counts = write_outputs(docs, topics, warehouse)
-    _log(f"wrote {counts['doc_topics']:,} doc_topics rows and {counts['topics']} topics rows")
+    _log(f"wrote {counts['doc_topics']:,} doc_topics rows and {counts['topics']} topics rows; removed "
+         f"{counts['doc_topics_removed']:,} rows of interactions no longer in fct_interactions")
     return {"version": version.version, **counts}
 
 

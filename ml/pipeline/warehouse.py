@@ -138,13 +138,17 @@ def latest_interaction_time(warehouse: Path | None = None) -> pd.Timestamp | Non
 def write_outputs(doc_topics: pd.DataFrame, topics: pd.DataFrame, warehouse: Path | None = None) -> dict:
     """Replace this run's rows in ``voc.doc_topics`` and ``voc.topics`` in one transaction.
 
+    Rows of interactions that are no longer in ``marts.fct_interactions`` with a text (removed
+    or cleared by a re-export) are deleted in the same transaction, so corrections reach the
+    topic tables too.
+
     Args:
         doc_topics: Rows with :data:`DOC_TOPICS_COLUMNS` (one per interaction).
         topics: Rows with :data:`TOPICS_COLUMNS` for one or more model versions.
         warehouse: DuckDB file.
 
     Returns:
-        Row counts written.
+        Row counts written, and ``doc_topics_removed``: stale rows deleted.
 
     Raises:
         ValueError: On missing columns or duplicate interaction ids.
@@ -174,10 +178,17 @@ def write_outputs(doc_topics: pd.DataFrame, topics: pd.DataFrame, warehouse: Pat
                     f"select {', '.join(DOC_TOPICS_COLUMNS)} from new_doc_topics")
         con.execute("delete from voc.topics where model_version in (select distinct model_version from new_topics)")
         con.execute(f"insert into voc.topics select {', '.join(TOPICS_COLUMNS)} from new_topics")
+        removed = 0
+        if table_exists(con, "marts", "fct_interactions"):
+            # A correction in raw removed the interaction or cleared its text: its topic row goes too.
+            removed = con.execute(
+                "delete from voc.doc_topics where interaction_id not in (select interaction_id from "
+                "marts.fct_interactions where text_redacted is not null and length(trim(text_redacted)) > 0)"
+            ).fetchone()[0]
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
     finally:
         con.close()
-    return {"doc_topics": len(doc_frame), "topics": len(topic_frame)}
+    return {"doc_topics": len(doc_frame), "topics": len(topic_frame), "doc_topics_removed": removed}

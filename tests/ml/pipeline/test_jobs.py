@@ -52,6 +52,23 @@ def test_run_writes_voc_tables_idempotently(warehouse, tmp_path, corpus):
         assert con.execute("select count(*) from voc.topics where first_seen_at > last_seen_at").fetchone()[0] == 0
     finally:
         con.close()
+    # a re-export removed one interaction and cleared another's text: their topic rows go too
+    con = duckdb.connect(str(warehouse))
+    try:
+        gone, cleared = [r[0] for r in con.execute(
+            "select interaction_id from marts.fct_interactions order by interaction_id limit 2").fetchall()]
+        con.execute("delete from marts.fct_interactions where interaction_id = ?", [gone])
+        con.execute("update marts.fct_interactions set text_redacted = ' ' where interaction_id = ?", [cleared])
+    finally:
+        con.close()
+    third = pipeline.run(warehouse=warehouse, root=root)
+    assert third["assign"]["doc_topics_removed"] == 2
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        ids = {r[0] for r in con.execute("select interaction_id from voc.doc_topics").fetchall()}
+        assert len(ids) == len(corpus[0]) - 2 and not {gone, cleared} & ids
+    finally:
+        con.close()
 
 
 @pytest.mark.slow
