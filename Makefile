@@ -77,6 +77,7 @@ eval: install ## score topics, sentiment and tagging on ../shared/data and the d
 	$(XE) eval sentiment --json --name "marc_zh (head fitted on train stars)" --input $(SHARED)/marc_zh/marc_zh.csv --text-col text --label-col label --split test --train-split train --rating-col stars --out $(EVAL_DIR)/sentiment_marc_zh_fitted.json
 	$(XE) eval sentiment --json --name "marc_en (head fitted on train stars)" --input $(SHARED)/marc_en/marc_en.csv --text-col text --label-col label --split test --train-split train --rating-col stars --out $(EVAL_DIR)/sentiment_marc_en_fitted.json
 	$(XE) eval tagging --json --shared-data $(SHARED) --out $(EVAL_DIR)/tagging_real.json
+	$(XE) eval mixed --json --shared-data $(SHARED) --out $(EVAL_DIR)/topics_mixed.json
 	$(XE) eval table $(EVAL_DIR) --readme README.md
 
 encoder: $(VENV)/.installed ## (re)fetch the all-mpnet-base-v2 English encoder (420 MB) into models/encoders

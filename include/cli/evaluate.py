@@ -298,6 +298,76 @@ def eval_tagging(scratch, shared_data, out, as_json) -> None:
     emit_json(result)
 
 
+@eval_group.command("mixed")
+@click.option("--scratch", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Scratch folder for the landing zone, warehouse and topic model (default <EE_DATA_DIR>/mixed_eval).")
+@click.option("--shared-data", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder with the datasets (default EE_SHARED_DATA: ../shared/data).")
+@click.option("--per-source", type=click.IntRange(min=1), default=600, show_default=True,
+              help="Seeded sample of non-blank texts per source.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the samples and the topic model.")
+@_OUT
+@json_option
+def eval_mixed(scratch, shared_data, per_source, seed, out, as_json) -> None:
+    """Topics on a warehouse mixing channels, domains and merchants: do they follow issues or sources?
+
+    Lands Banking77 test queries as app chats (cs_sessions + cs_messages), online_shopping and
+    waimai as tmall / eleme reviews and bank comments as weibo social mentions, loads them with
+    the real loader into a scratch warehouse, runs dbt, fits and assigns topics there and
+    scores voc.doc_topics (ml.evaluation.mixed). Labels: banking77 `category`,
+    online_shopping `cat`, waimai the constant food_delivery and bank comments the constant
+    bank_products (their `label` columns are sentiment, not issues).
+
+    Criteria (thresholds fixed in ml.evaluation.mixed): NMI(topic, source) < 0.5 x
+    NMI(topic, label) ("well below"); no topic more than 80 % one source with label purity
+    < 0.5 while that source has several labels. Set-aside texts (topic id < 0) are counted,
+    not clustered.
+
+    Output keys: split, n_docs, n_clustered, n_set_aside, n_set_aside_by_class, n_topics,
+    nmi_topic_label, ari_topic_label, purity_topic_label, nmi_topic_source, nmi_ratio,
+    within_source_nmi, per_source, single_source_topics, single_source_doc_share,
+    single_source_label_purity, bad_single_source_topics, bad_topics, topics, criteria,
+    passed, and how it was run (landed, rows_loaded, rows_quarantined, missing, unassigned,
+    model_version, embedding, assign_mode, seconds).
+    """
+    from include.config import settings
+    from ml.evaluation.mixed import evaluate_mixed
+
+    result = evaluate_mixed(shared_data or settings().shared_data, scratch or settings().data_dir / "mixed_eval",
+                            per_source, seed)
+    if not as_json:
+        note(f"\n=== Topics across sources ({result['split']}) ===")
+        for name, d in result["per_source"].items():
+            where = " / ".join(x for x in (d.get("channel"), d.get("platform"), d.get("site")) if x)
+            note(f"  {name:24s} {d['n_docs']:>6,d} docs ({where}), {d['n_set_aside']:,} set aside, "
+                 f"{d['n_labels']} label(s) [{d.get('label')}], "
+                 f"{(d['in_single_source_topics'] or 0):.0%} in topics it dominates")
+        note(f"  {result['n_topics']} topics on {result['n_clustered']:,} clustered docs "
+             f"(set aside: {', '.join(f'{v:,} {k}' for k, v in result['n_set_aside_by_class'].items()) or 'none'})")
+        note(f"  NMI(topic, label) {result['nmi_topic_label']:.3f}  ARI {result['ari_topic_label']:.3f}  "
+             f"purity {result['purity_topic_label']:.3f}   NMI(topic, source) {result['nmi_topic_source']:.3f}")
+        note("  within-source NMI(topic, label): "
+             + ", ".join(f"{k} {v:.3f}" for k, v in result["within_source_nmi"].items()))
+        purity = result["single_source_label_purity"]
+        note(f"  {result['single_source_topics']} topics > 80 % one source hold "
+             f"{result['single_source_doc_share']:.1%} of the docs; their label purity "
+             f"{'n/a' if purity is None else f'{purity:.3f}'}; bad: {result['bad_single_source_topics']}")
+        for t in result["topics"][:8]:
+            labels = ", ".join(f"{k} {n}" for k, n in t["top_labels"][:2])
+            note(f"    topic {t['topic_id']:>3}: {t['size']:>5,} docs, {t['source_share']:.0%} {t['source']}, "
+                 f"label purity {t['label_purity']:.2f} [{labels}] {t.get('label') or ''}")
+        for t in result["bad_topics"][:10]:
+            labels = ", ".join(f"{k} {n}" for k, n in t["top_labels"])
+            note(f"    bad topic {t['topic_id']}: {t['size']} docs, {t['source_share']:.0%} {t['source']}, "
+                 f"purity {t['label_purity']:.2f} [{labels}] {t.get('label') or ''}")
+        for name, c in result["criteria"].items():
+            note(f"  {'PASS' if c['pass'] else 'FAIL'}  {name}: {c['rule']} (value {c['value']}, "
+                 f"threshold {c['threshold']})")
+    _save(out, _record("mixed", "mixed sources", str(shared_data or settings().shared_data), result["split"],
+                       result))
+    emit_json(result)
+
+
 @eval_group.command("table")
 @click.argument("results", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @click.option("--readme", type=click.Path(path_type=Path, dir_okay=False), default=None,

@@ -67,6 +67,21 @@ def read_dataset(name: str, shared_data: Path | None = None, limit: int | None =
     return out
 
 
+def event_slot(n: int, offset_minutes: int = 0) -> tuple[date, str]:
+    """Partition day and event time of the ``n``-th landed record (0-based).
+
+    Records are spread round-robin over ``DAYS`` days from ``START``, 7 minutes apart within
+    a day, so every partition gets records and every event time lies inside its partition day.
+
+    Returns:
+        ``(day, timestamp)``: the ``dt=`` partition date and an ISO 8601 local time with the
+        +08:00 offset (``offset_minutes`` later, e.g. a session's end), as the landing contract takes it.
+    """
+    day = START + timedelta(days=n % DAYS)
+    at = datetime.combine(day, datetime.min.time()) + timedelta(minutes=(n * 7) % 1440 + offset_minutes)
+    return day, at.isoformat(timespec="seconds") + "+08:00"
+
+
 def write_landing(reviews: list[RealReview], landing_dir: Path) -> dict[str, int]:
     """Write the reviews as landing-zone ``reviews`` JSONL files, one partition per day.
 
@@ -79,8 +94,7 @@ def write_landing(reviews: list[RealReview], landing_dir: Path) -> dict[str, int
         shutil.rmtree(target)
     per_day: dict[date, list[str]] = {}
     for n, review in enumerate(reviews):
-        day = START + timedelta(days=n % DAYS)
-        created = datetime.combine(day, datetime.min.time()) + timedelta(minutes=(n * 7) % 1440)
+        day, created = event_slot(n)
         platform = DATASETS[review.dataset][1]
         record = {
             "review_id": f"{review.dataset}-{review.row}",
@@ -89,7 +103,7 @@ def write_landing(reviews: list[RealReview], landing_dir: Path) -> dict[str, int
             "product_id": f"REAL-{review.dataset}-{review.category or 'all'}"[:64],
             "stars": 5 if review.label == 1 else 1,
             "text": review.text if review.text.strip() else None,
-            "created_at": created.isoformat(timespec="seconds") + "+08:00",
+            "created_at": created,
         }
         per_day.setdefault(day, []).append(json.dumps(record, ensure_ascii=False))
     for day, lines in per_day.items():

@@ -6,7 +6,8 @@ Public API::
 
 Modules: :mod:`~ml.evaluation.datasets` (labelled CSVs with splits), :mod:`~ml.evaluation.metrics`
 (NMI, ARI, purity, accuracy, macro-F1), :mod:`~ml.evaluation.topics`,
-:mod:`~ml.evaluation.sentiment`, :mod:`~ml.evaluation.demo` (a demo warehouse vs its ground truth).
+:mod:`~ml.evaluation.sentiment`, :mod:`~ml.evaluation.demo` (a demo warehouse vs its ground truth),
+:mod:`~ml.evaluation.mixed` (topics on a warehouse mixing sources and channels).
 """
 
 from ml.evaluation.datasets import EvaluationInputError, describe_dropped, load_labelled_csv

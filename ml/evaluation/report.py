@@ -29,7 +29,7 @@ def load_results(paths: list[Path]) -> list[dict]:
         if not isinstance(record, dict) or not {"kind", "result", "split"} <= set(record):
             raise ValueError(f"{file} is not a saved evaluation result (kind, split, result)")
         records.append(record)
-    order = {"demo": 0, "topics": 1, "sentiment": 2, "tagging": 3}
+    order = {"demo": 0, "topics": 1, "mixed": 1, "sentiment": 2, "tagging": 3}
     return sorted(records, key=lambda r: (order.get(r["kind"], 9), r.get("name", "")))
 
 
@@ -65,6 +65,12 @@ def _row(record: dict) -> list[str]:
         figures = (f"NMI {_fmt(r.get('nmi'))} / ARI {_fmt(r.get('ari'))} / purity {_fmt(r.get('purity'))}, "
                    f"{_fmt(r.get('n_topics'))} topics for {_fmt(r.get('n_labels'))} labels")
         return ["topics", record["name"], split, figures, _fmt(r.get("n_docs"))]
+    if kind == "mixed":
+        figures = (f"NMI(topic, label) {_fmt(r.get('nmi_topic_label'))} / NMI(topic, source) "
+                   f"{_fmt(r.get('nmi_topic_source'))}, {_fmt(r.get('n_topics'))} topics, "
+                   f"{_fmt(r.get('single_source_doc_share'))} of docs in >80 %-one-source topics, "
+                   f"{_fmt(r.get('bad_single_source_topics'))} bad")
+        return ["topics across sources", record["name"], split, figures, _fmt(r.get("n_docs"))]
     task = "3-class" if r.get("task") == "three_class" else "binary (sign of the score)"
     figures = f"{task} accuracy {_fmt(r.get('accuracy'))} / macro-F1 {_fmt(r.get('macro_f1'))}"
     if r.get("model") and r.get("model") != "base":
