@@ -19,7 +19,7 @@ touches the disk or the network; call ``settings()`` to read the environment now
 | EE_TIMEZONE | Asia/Shanghai | business time zone; naive timestamps are read in it |
 | EE_LANGUAGES | zh,en | languages the text pipeline expects |
 | EE_ACCEPT_LEGACY_ENCODINGS | true | decode legacy-encoded (e.g. GBK) landing files instead of quarantining their rows |
-| EE_LEGACY_ENCODINGS | gb18030,big5,shift_jis,cp1252 | legacy encodings the detector (charset-normalizer) may pick for a file that is not UTF-8 |
+| EE_LEGACY_ENCODINGS | gb18030,big5hkscs,cp932,cp1252 | legacy encodings the detector (charset-normalizer) may pick for a file that is not UTF-8 |
 | EE_AMBIGUOUS_LOCAL_TIME | reject | a naive local time that a DST change repeats: `reject` (quarantine), `earlier` or `later` occurrence |
 | EE_MIN_DATE | 2000-01-01 | landing timestamps and dates before it are quarantined |
 | EE_MAX_DATE | 2100-01-01 | landing timestamps and dates on or after it are quarantined |
@@ -132,7 +132,7 @@ def settings() -> Settings:
         ),
         accept_legacy_encodings=_bool("EE_ACCEPT_LEGACY_ENCODINGS", True),
         legacy_encodings=tuple(
-            enc.strip() for enc in os.environ.get("EE_LEGACY_ENCODINGS", "gb18030,big5,shift_jis,cp1252").split(",")
+            enc.strip() for enc in os.environ.get("EE_LEGACY_ENCODINGS", "gb18030,big5hkscs,cp932,cp1252").split(",")
             if enc.strip()
         ),
         shared_data=_path("EE_SHARED_DATA", "../shared/data", home),

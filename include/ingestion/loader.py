@@ -16,10 +16,12 @@ JSONL line; for CSV the line a row ends on, the header being line 1; for Parquet
 index + 1; 0 for a whole rejected file.
 
 Re-running an interval therefore replaces exactly that interval and never duplicates.
-A primary key that occurs more than once in one load keeps its **latest export**: the
-later partition day, then the later file name, then the later line (the order files are
-read in); each earlier copy moves to the quarantine with a reason naming its successor.
-Staging's ``dedupe`` macro applies the same order across loads.
+A primary key that occurs more than once in one partition day keeps its latest copy: the
+later file name, then the later line (the order files are read in); each earlier copy moves
+to the quarantine with a reason naming the copy that won. Copies in different days all stay
+in raw, whatever days a load groups, so raw depends only on the landing zone; staging's
+``dedupe`` macro picks one across days (version time for snapshots, then the later day,
+file and line), the same order.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import pyarrow as pa
 from pyarrow import ArrowException
 from pydantic import ValidationError
 
-from include.config import settings
+from include.config import ambiguous_time_policy, settings, timestamp_bounds
 from include.ingestion.readers import SUPPORTED_SUFFIXES, file_checksum, read_records
 from include.ingestion.warehouse import RAW_SCHEMA, connect, ensure_raw_schema
 from include.landing.contract import LOAD_COLUMNS, SOURCES, columns
@@ -176,7 +178,7 @@ def _supersede(con, table: str, key_columns: tuple[str, ...], superseded: list[t
         key = tuple(row[k] for k in key_columns)
         out.append((source, row["_dt"], row["_source_file"], row["_line"],
                     f"duplicate primary key ({', '.join(key_columns)})={key!r}: superseded by the later copy at "
-                    f"{winner} (the latest export wins)", payload, run_id, loaded_at))
+                    f"{winner} (within a day the latest copy wins)", payload, run_id, loaded_at))
     return out
 
 
@@ -244,6 +246,7 @@ def load_source(
     if not landing_dir.is_dir():  # replacing the interval with the contents of a missing folder would lose data
         raise FileNotFoundError(f"landing folder {landing_dir} does not exist; nothing was loaded or replaced")
     legacy = cfg.accept_legacy_encodings if accept_legacy_encodings is None else accept_legacy_encodings
+    timestamp_bounds(), ambiguous_time_policy()  # a bad EE_* setting fails the load here, not row by row
     run_id = run_id or f"manual__{datetime.now(UTC):%Y%m%dT%H%M%S}_{uuid.uuid4().hex[:6]}"
     model = SOURCES[source]
     table = f"{RAW_SCHEMA}.{source}"
@@ -260,8 +263,8 @@ def load_source(
             con.execute(f"delete from {RAW_SCHEMA}._quarantine where source = ? and dt >= ? and dt < ?",
                         [source, start, end])
             batch = _Batch(source)
-            seen: dict[tuple, tuple[str, int]] = {}
-            superseded: list[tuple] = []  # (key, file, line, winner "file:line")
+            seen: dict[tuple, tuple[str, int]] = {}  # (day, key) -> (file, line) of the latest copy
+            superseded: list[tuple] = []  # (day, key, file, line) of earlier copies
             timings: list[tuple[datetime, datetime]] = []
             quarantine: list[tuple] = []
             audit: list[tuple] = []
@@ -286,10 +289,10 @@ def load_source(
                                     reason = _reason(exc)
                             if row is not None:
                                 key = tuple(getattr(row, k) for k in model.primary_key)
-                                earlier = seen.get(key)
-                                if earlier is not None:  # the later export wins; the earlier copy is superseded
-                                    superseded.append((key, *earlier, f"{rel}:{record.line}"))
-                                seen[key] = (rel, record.line)
+                                earlier = seen.get((day, key))
+                                if earlier is not None:  # the later copy of the day wins; the earlier is superseded
+                                    superseded.append((day, key, *earlier))
+                                seen[(day, key)] = (rel, record.line)
                             if reason is not None:
                                 outcome.rows_quarantined += 1
                                 quarantine.append((source, day, rel, record.line, reason, record.payload,
@@ -317,7 +320,9 @@ def load_source(
                     result.files.append(outcome)
                     timings.append((file_began, _utcnow()))
             batch.flush(con, table)
-            if superseded:
+            if superseded:  # name the final winner of each key in the reason
+                superseded = [(key, file, line, "{}:{}".format(*seen[(day, key)]))
+                              for day, key, file, line in superseded]
                 quarantine.extend(_supersede(con, table, model.primary_key, superseded, source, run_id, loaded_at))
                 lost = Counter(item[1] for item in superseded)
                 for item in result.files:

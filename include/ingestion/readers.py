@@ -7,13 +7,16 @@ error, and only that record; the rest of the file still loads.
 
 Encodings are judged per file and decoded per record:
 
-* ``detect_encoding`` names the file's encoding: UTF-8 when most of its non-ASCII lines
-  are valid UTF-8 (a few stray bytes, e.g. one cp1252 apostrophe, do not change that);
-  otherwise charset-normalizer (a maintained detector, already in the lock) picks among the
-  configured legacy encodings (``EE_LEGACY_ENCODINGS``, default GB18030 — a superset of
-  GBK —, Big5, Shift-JIS, cp1252), judged on the non-ASCII lines (on those it can read one
-  by one when a broken character makes it give up on the whole). A code page such as cp1252
-  decodes any byte, so a file is read as one only when at least 3 lines need it.
+* ``detect_encoding`` names the file's encoding: UTF-16 by its BOM (or NUL-paired ASCII);
+  UTF-8 when most of its non-ASCII lines are valid UTF-8 (a few stray bytes, e.g. one
+  cp1252 apostrophe, do not change that; a UTF-8 BOM is only a hint); otherwise
+  charset-normalizer (a maintained detector, already in the lock) picks among the
+  configured legacy encodings (``EE_LEGACY_ENCODINGS``, default GB18030 — a superset of GBK
+  —, Big5-HKSCS, cp932 — Windows Shift-JIS — and cp1252; supersets, so their extensions
+  decode). When a broken character makes it give up on the whole sample, it is asked again
+  on the lines a multi-byte candidate reads coherently, and as a last resort the multi-byte
+  candidate that strictly decodes most lines wins. A code page such as cp1252 decodes any
+  byte, so a file is read as one only when at least 3 lines need it.
 * The file is then decoded with that encoding and ``surrogateescape``, so an undecodable
   byte never aborts the file, never shifts CSV structure (quoted multi-line cells stay one
   record) and is caught in the one record that holds it, whose reason names the byte, e.g.
@@ -34,8 +37,9 @@ from pathlib import Path
 from typing import Any
 
 SUPPORTED_SUFFIXES = (".jsonl", ".json", ".csv", ".parquet")
-DEFAULT_LEGACY_ENCODINGS = ("gb18030", "big5", "shift_jis", "cp1252")
+DEFAULT_LEGACY_ENCODINGS = ("gb18030", "big5hkscs", "cp932", "cp1252")
 _SNIFF_BYTES = 1024 * 1024
+_MAX_FIELD_CHARS = 64 * 1024 * 1024
 _MIN_SINGLE_BYTE_LINES = 3  # lines that must need a code page (cp1252) before a file is read as one
 _MAX_LINE_CHECKS = 2000  # lines judged one by one when a legacy sample has broken lines
 _ESCAPED = re.compile("[\udc80-\udcff]+")
@@ -59,9 +63,25 @@ def file_checksum(path: Path) -> str:
 
 
 def _codec_name(encoding: str) -> str:
-    """Normalise an encoding name to Python's canonical codec name ('utf_8' -> 'utf-8')."""
+    """Normalise an encoding name to the Python codec to decode with: the superset of its
+    family ('gbk' -> 'gb18030', 'big5' -> 'big5hkscs', 'shift_jis' -> 'cp932'; 'utf_8' -> 'utf-8')."""
     name = codecs.lookup(encoding).name
-    return {"gbk": "gb18030", "gb2312": "gb18030"}.get(name, name)  # GB18030 decodes GBK and GB2312
+    supersets = {"gbk": "gb18030", "gb2312": "gb18030", "big5": "big5hkscs", "cp950": "big5hkscs",
+                 "shift_jis": "cp932"}
+    return supersets.get(name, name)
+
+
+def _utf16(sample: bytes) -> str | None:
+    """'utf-16' for a file with a UTF-16 BOM, or 'utf-16-le'/'-be' for one whose bytes are
+    mostly NUL-paired ASCII without a BOM; None otherwise."""
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not sample.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16"
+    if len(sample) >= 4 and sample.count(0) > len(sample) // 4:
+        even = sample[: len(sample) // 2 * 2]
+        for codec, nuls in (("utf-16-le", even[1::2]), ("utf-16-be", even[0::2])):
+            if nuls.count(0) > len(nuls) // 2 and _decodes(even, codec):
+                return codec
+    return None
 
 
 def detect_encoding(path: Path, candidates: tuple[str, ...] = DEFAULT_LEGACY_ENCODINGS) -> str:
@@ -74,39 +94,53 @@ def detect_encoding(path: Path, candidates: tuple[str, ...] = DEFAULT_LEGACY_ENC
 
     Returns:
         A Python codec name: ``utf-8`` (also for ASCII-only files and files with a few bad
-        bytes) or one of ``candidates`` normalised (``gbk`` and ``gb2312`` become ``gb18030``).
+        bytes), ``utf-16``/``utf-16-le``/``utf-16-be``, or one of ``candidates`` normalised to
+        the superset of its family (see ``_codec_name``).
     """
-    from charset_normalizer import from_bytes
-
     with path.open("rb") as handle:
         sample = handle.read(_SNIFF_BYTES)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8"
-    lines = sample.split(b"\n")
+    wide = _utf16(sample)
+    if wide:
+        return wide
+    lines = sample.removeprefix(codecs.BOM_UTF8).split(b"\n")
     if len(sample) == _SNIFF_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut in the middle of a character
     non_ascii = [line for line in lines if not line.isascii()]
     utf8_ok = sum(_decodes(line, "utf-8") for line in non_ascii)
     if not non_ascii or utf8_ok * 2 >= len(non_ascii):
-        return "utf-8"
-    # Mostly not UTF-8: let charset-normalizer choose among the legacy candidates. A broken
-    # line (a character cut in half) makes it give up on the whole sample, so when it does,
-    # ask again on the lines it can read one by one.
-    isolation = list(candidates)
-    best = from_bytes(b"\n".join(non_ascii), cp_isolation=isolation).best()
+        return "utf-8"  # (a UTF-8 BOM is only a hint: the lines decide)
+    # Mostly not UTF-8: charset-normalizer chooses among the legacy candidates.
+    multi = [enc for enc in candidates if not _is_single_byte(enc)]
+    single = [enc for enc in candidates if _is_single_byte(enc)]
+    best = _best(non_ascii, list(candidates))
+    if best is None and multi:
+        # A broken character (cut in half) makes it give up on the whole sample: ask again on
+        # the lines a multi-byte candidate reads coherently one by one (a code page such as
+        # cp1252 "reads" any bytes, so it is left out of this step).
+        readable = [line for line in non_ascii[:_MAX_LINE_CHECKS] if _best([line], multi) is not None]
+        best = _best(readable, multi) if readable else None
+        if best is None:  # last resort: the multi-byte candidate that strictly decodes most lines
+            scores = {enc: sum(_decodes(line, enc) for line in non_ascii) for enc in multi}
+            top = max(multi, key=lambda enc: scores[enc])
+            if scores[top] > utf8_ok:
+                return _codec_name(top)
     if best is None:
-        readable = [line for line in non_ascii[:_MAX_LINE_CHECKS]
-                    if from_bytes(line, cp_isolation=isolation).best() is not None]
-        best = from_bytes(b"\n".join(readable), cp_isolation=isolation).best() if readable else None
-    if best is None:
+        if single and len(non_ascii) - utf8_ok >= _MIN_SINGLE_BYTE_LINES:
+            return _codec_name(single[0])
         return "utf-8"
     if _is_single_byte(best.encoding) and len(non_ascii) - utf8_ok < _MIN_SINGLE_BYTE_LINES:
         return "utf-8"  # a code page decodes any byte: one or two odd bytes are strays in a UTF-8 file
     return _codec_name(best.encoding)
 
 
+def _best(lines: list[bytes], candidates: list[str]):
+    from charset_normalizer import from_bytes
+
+    return from_bytes(b"\n".join(lines), cp_isolation=candidates).best()
+
+
 def _is_single_byte(encoding: str) -> bool:
-    return codecs.lookup(encoding).name.startswith(("cp", "latin", "iso8859", "windows"))
+    return codecs.lookup(encoding).name.startswith(("cp125", "cp437", "cp85", "latin", "iso8859", "windows"))
 
 
 def _decodes(raw: bytes, encoding: str) -> bool:
@@ -133,9 +167,18 @@ def _readable(text: str) -> str:
     return _ESCAPED.sub(lambda m: "".join(f"\\x{ord(ch) - 0xDC00:02x}" for ch in m.group()), text)
 
 
+def _open_text(path: Path, encoding: str) -> io.TextIOWrapper:
+    """Open a text file for decoding per record (``surrogateescape``); a UTF-8 BOM is skipped
+    whatever the encoding (legacy exports sometimes carry one)."""
+    raw = path.open("rb")
+    if not encoding.startswith("utf-16") and raw.read(3) != codecs.BOM_UTF8:
+        raw.seek(0)
+    return io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
+
+
 def read_jsonl(path: Path, encoding: str) -> Iterator[RawRecord]:
     """Yield each non-blank line as text; the loader parses and validates it in one step."""
-    with path.open("r", encoding=encoding, errors="surrogateescape", newline="") as handle:
+    with _open_text(path, encoding) as handle:
         for number, text in enumerate(handle, start=1):
             if number == 1:
                 text = text.removeprefix("\ufeff")
@@ -155,7 +198,8 @@ def read_csv(path: Path, encoding: str) -> Iterator[RawRecord]:
     Empty cells are missing values. A record's line number is the line it ends on (the
     header is line 1), as an editor shows it.
     """
-    with path.open("r", encoding=encoding, errors="surrogateescape", newline="") as handle:
+    csv.field_size_limit(_MAX_FIELD_CHARS)  # the default 128 KiB would split a long cell into fake records
+    with _open_text(path, encoding) as handle:
         reader = csv.reader(handle)
         try:
             header = next(reader)
@@ -190,8 +234,10 @@ def read_csv(path: Path, encoding: str) -> Iterator[RawRecord]:
                 yield RawRecord(last_line, _readable(payload), None, reason.replace(f"line {last_line}", lines))
                 continue
             if len(row) != len(header):
+                hint = (f" (a quote opened at line {first_line} may never close)"
+                        if last_line > first_line and any("\n" in cell for cell in row) else "")
                 yield RawRecord(last_line, payload, None,
-                                f"CSV record at {lines} has {len(row)} cells, the header has {len(header)}")
+                                f"CSV record at {lines} has {len(row)} cells, the header has {len(header)}{hint}")
                 continue
             yield RawRecord(last_line, payload,
                             {key: (cell if cell != "" else None) for key, cell in zip(header, row, strict=True)})
@@ -237,7 +283,7 @@ def read_records(
     encoding = detect_encoding(path, legacy_encodings)
     reader = read_csv if suffix == ".csv" else read_jsonl
     records = reader(path, encoding)
-    if encoding != "utf-8" and not accept_legacy_encodings:
+    if not encoding.startswith("utf-") and not accept_legacy_encodings:
         reason = (f"file is {encoding}-encoded, not UTF-8; re-export it as UTF-8 or set "
                   "EE_ACCEPT_LEGACY_ENCODINGS=true to decode legacy exports")
         records = (RawRecord(r.line, r.payload, None, reason) for r in records)

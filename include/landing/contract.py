@@ -31,8 +31,9 @@ Layout of the landing zone::
   value is a missing one.
 * Unknown extra fields are ignored; missing required fields, wrong types and values out
   of range send the row to quarantine with a reason.
-* A primary key seen twice in one load keeps its latest export (later day, file, line);
-  the earlier copy is quarantined with a reason naming its successor.
+* A primary key seen twice in one partition day keeps its latest copy (later file, then
+  line); the earlier copy is quarantined with a reason naming the winner. Copies in
+  different days all load; staging keeps the latest export.
 """
 
 from __future__ import annotations
@@ -63,9 +64,9 @@ def _zone(name: str) -> ZoneInfo:
 
 #: ISO 8601 extended format: date, "T" or one space, hh:mm[:ss[.fraction]], optional Z or +hh:mm.
 _ISO_TIMESTAMP = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}(:?\d{2})?)?$"
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)?$"
 )
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 TIMESTAMP_FORMATS = ("2024-11-11T10:30:00+08:00", "2024-11-11 10:30:00", "2024-11-11T02:30:00Z",
                      "2024-11-11 10:30")
 
@@ -95,7 +96,9 @@ def _parse_timestamp(value: object) -> object:
 
 def _parse_date(value: object) -> object:
     """Accept only YYYY-MM-DD (or a date object); see ``_parse_timestamp``."""
-    if isinstance(value, datetime):
+    if isinstance(value, datetime):  # Parquet writers (pandas) store dates as midnight timestamps
+        if value.tzinfo is None and value.time() == datetime.min.time():
+            return value.date()
         raise ValueError("a timestamp is not a date; give YYYY-MM-DD")
     if isinstance(value, date):
         return value
@@ -149,6 +152,9 @@ def _clean_text(value: object) -> object:
         return value.replace("\ufeff", "").strip()
     return value
 
+
+#: Largest value a raw BIGINT column holds (larger integers are quarantined, not crash the load).
+BIGINT_MAX = 2**63 - 1
 
 #: How far past its partition day an event may be (messages after midnight, time zones).
 PARTITION_SLACK = timedelta(days=1)
@@ -257,7 +263,7 @@ class Order(LandingRecord):
     platform: Code
     platform_user_id: Code
     product_id: Code
-    quantity: Annotated[int, Field(ge=1)]
+    quantity: Annotated[int, Field(ge=1, le=BIGINT_MAX)]
     unit_price: Amount
     amount: Amount
     promotion_id: Optional[Code] = None
@@ -365,7 +371,7 @@ class SocialMention(LandingRecord):
     site: Code
     author_handle: Code
     text: Annotated[str, BeforeValidator(_clean_text), Field(min_length=1)]
-    reach: Annotated[int, Field(ge=0)]
+    reach: Annotated[int, Field(ge=0, le=BIGINT_MAX)]
     product_id: Optional[Code] = None
     mentioned_platform: Optional[Code] = None
     posted_at: UtcTimestamp

@@ -104,12 +104,26 @@ def test_duplicate_primary_key_keeps_the_latest_export(landing):
         (f"orders/dt={DAY}/a.jsonl", 0, 1, "quarantined"), (f"orders/dt={DAY}/b.jsonl", 1, 0, "loaded")]
 
 
-def test_duplicate_key_in_a_later_day_supersedes_the_earlier_day(landing):
+def test_copies_of_a_key_in_different_days_all_load_whatever_the_grouping(landing):
+    """Raw depends on the landing zone only, not on which days one load grouped; staging picks one."""
     write_jsonl(landing, "orders", DAY, [order("O1"), order("O2")])
     write_jsonl(landing, "orders", NEXT_DAY, [order("O1", amount=5.0, created_at=f"{NEXT_DAY}T09:00:00+08:00")])
-    load_source("orders", D0, D2)
-    assert query("select order_id, amount, _dt from raw.orders order by 1") == [
-        ("O1", 5.0, D1), ("O2", 99.0, D0)]
+    expected = [("O1", 99.0, D0), ("O1", 5.0, D1), ("O2", 99.0, D0)]
+    result = load_source("orders", D0, D2)
+    assert result.rows_quarantined == 0
+    assert query("select order_id, amount, _dt from raw.orders order by 1, 3") == expected
+    load_source("orders", D0, D1)
+    load_source("orders", D1, D2)
+    assert query("select order_id, amount, _dt from raw.orders order by 1, 3") == expected
+
+
+def test_the_reason_names_the_final_winner_of_a_key(landing):
+    write_jsonl(landing, "orders", DAY, [order("O1", amount=1.0), order("O1", amount=2.0)], name="a.jsonl")
+    write_jsonl(landing, "orders", DAY, [order("O1", amount=3.0)], name="b.jsonl")
+    load_source("orders", D0, D1)
+    assert query("select amount from raw.orders") == [(3.0,)]
+    reasons = [r for (r,) in query("select reason from raw._quarantine")]
+    assert len(reasons) == 2 and all(f"orders/dt={DAY}/b.jsonl:1" in r for r in reasons)
 
 
 def test_gbk_export_is_decoded_not_garbled(landing):

@@ -270,3 +270,63 @@ def test_a_rejected_file_counts_all_its_rows_for_the_gate(landing):
     assert counts["export.xlsx"][2] == "rejected"
     reasons = sorted(r for (r,) in query("select reason from raw._quarantine"))
     assert "the header has undecodable bytes" in reasons[0] and "unsupported file type '.xlsx'" in reasons[1]
+
+
+# -- other encodings and values of the same kinds (review findings) --------------------------------
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "big5hkscs", "cp932"])
+def test_wide_and_other_legacy_encodings_decode(landing, codec):
+    texts = {"utf-16": "送货很快，下次还买", "utf-16-le": "送货很快，下次还买", "utf-16-be": "送货很快，下次还买",
+             "big5hkscs": "冇問題，佢哋送貨好快", "cp932": "とても良い商品でした。また買います"}
+    body = NPS_HEADER + "".join(f"N{i},app,u{i},,,{i},{texts[codec]}{i},2024-11-11T10:00:00+08:00\r\n"
+                                for i in range(6))
+    write_bytes(landing, "nps_responses", "2024-11-11", "export.csv", body.encode(codec))
+    result = load_source("nps_responses", date(2024, 11, 11), date(2024, 11, 12))
+    assert (result.rows_loaded, result.rows_quarantined) == (6, 0)
+    assert result.files[0].encoding == codec
+    assert query("select verbatim from raw.nps_responses where response_id = 'N3'") == [(f"{texts[codec]}3",)]
+
+
+def test_a_gbk_file_with_a_utf8_bom_and_a_character_cut_mid_text(landing):
+    rows = [f'R{i},tmall,u{i},,P1,5,"商品质量很好，物流也快，第{i}次购买",2024-11-11 10:{i:02d}:00\n'.encode("gbk")
+            for i in range(6)]
+    rows[2] = rows[2].replace("物流".encode("gbk"), "物流".encode("gbk")[:3])  # 流 cut in half, mid-text
+    data = b"\xef\xbb\xbf" + b"review_id,platform,platform_user_id,order_id,product_id,stars,text,created_at\n"
+    write_bytes(landing, "reviews", "2024-11-11", "r.csv", data + b"".join(rows))
+    result = load_source("reviews", date(2024, 11, 11), date(2024, 11, 12))
+    assert result.files[0].encoding == "gb18030" and (result.rows_loaded, result.rows_quarantined) == (5, 1)
+
+
+def test_an_integer_too_large_for_bigint_is_quarantined_not_a_crash(landing):
+    write_jsonl(landing, "orders", "2026-09-21", [order("BIG", quantity=99999999999999999999), order("OK")])
+    result = load_source("orders", date(2026, 9, 21), date(2026, 9, 22))
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
+
+
+def test_parquet_dates_stored_as_midnight_timestamps_load(landing):
+    folder = landing / "products" / "dt=2026-09-21"
+    folder.mkdir(parents=True)
+    pq.write_table(pa.Table.from_pylist([{"product_id": "P1", "product_name": "a", "category": "c",
+                                          "launched_on": datetime(2026, 9, 1), "list_price": 1.0,
+                                          "updated_at": datetime(2026, 9, 20, 10)}]), folder / "p.parquet")
+    result = load_source("products", date(2026, 9, 21), date(2026, 9, 22))
+    assert result.rows_loaded == 1 and query("select launched_on from raw.products") == [(date(2026, 9, 1),)]
+
+
+def test_a_long_cell_and_an_unterminated_quote(landing):
+    long_text = "很" * 200_000
+    body = ("message_id,session_id,sender_role,text,sent_at\n" + f'M1,S1,customer,"{long_text}",2024-11-12 10:00:00\n'
+            + 'M2,S1,customer,"never closed,2024-11-12 10:01:00\nM3,S1,customer,ok,2024-11-12 10:02:00\n')
+    write_bytes(landing, "cs_messages", "2024-11-12", "chat.csv", body.encode())
+    result = load_source("cs_messages", date(2024, 11, 12), date(2024, 11, 13))
+    assert query("select length(text) from raw.cs_messages where message_id = 'M1'") == [(200_000,)]
+    assert result.rows_loaded == 1
+    [(reason,)] = query("select reason from raw._quarantine")
+    assert "may never close" in reason or "malformed CSV" in reason
+
+
+def test_a_bad_setting_fails_the_load_once_not_row_by_row(landing, monkeypatch):
+    write_jsonl(landing, "orders", "2026-09-21", [order("O1")])
+    monkeypatch.setenv("EE_AMBIGUOUS_LOCAL_TIME", "earliest")
+    with pytest.raises(ValueError, match="EE_AMBIGUOUS_LOCAL_TIME"):
+        load_source("orders", date(2026, 9, 21), date(2026, 9, 22))
