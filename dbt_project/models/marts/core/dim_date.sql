@@ -19,6 +19,8 @@
     ('dim_customer', to_local('first_touch_at')),
     ('dim_customer', to_local('last_touch_at')),
     ('dim_product', 'launched_on'),
+    ('fct_nps_responses', 'submitted_date'),
+    ('fct_reviews', 'created_date'),
 ] %}
 
 with recursive

@@ -1,0 +1,67 @@
+"""Insight marts on the small demo warehouse (built once by tests/dbt/conftest.py): every
+rating reaches its fact, and agg_nps_weekly equals a recount with its interval and
+week-over-week test computed independently here."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_every_rating_reaches_its_fact_text_or_not(demo_warehouse):
+    q = demo_warehouse.query
+    assert q("select count(*) from marts.fct_nps_responses") == q(
+        "select count(distinct response_id) from raw.nps_responses")
+    assert q("select count(*) from marts.fct_reviews") == q("select count(distinct review_id) from raw.reviews")
+    [(without_text, with_text)] = q("select count(*) filter (where not has_verbatim), count(*) filter (where has_verbatim) "
+                                    "from marts.fct_nps_responses")
+    assert without_text > 0 and with_text > 0  # the demo has both, and both are counted
+    assert q("select count(*) from marts.fct_interactions where interaction_type = 'nps_verbatim'") == [(with_text,)]
+
+
+def test_weekly_nps_equals_a_recount_with_its_interval(demo_warehouse):
+    rows = demo_warehouse.query(
+        "select submitted_week, platform, product_category, nps_score from marts.fct_nps_responses")
+    cells: dict[tuple, list[int]] = {}
+    for week, platform, category, score in rows:
+        cells.setdefault((week, platform, category), []).append(score)
+    agg = {(r[0], r[1], r[2]): r[3:] for r in demo_warehouse.query(
+        "select submitted_week, platform, product_category, n_responses, promoters, detractors, nps, "
+        "nps_ci_low, nps_ci_high, is_small_sample from marts.agg_nps_weekly")}
+    assert set(agg) == set(cells)
+    for key, scores in cells.items():
+        n = len(scores)
+        p_p = sum(s >= 9 for s in scores) / n
+        p_d = sum(s <= 6 for s in scores) / n
+        nps = 100 * (p_p - p_d)
+        half = 1.96 * 100 * math.sqrt(max(p_p + p_d - (p_p - p_d) ** 2, 0) / n)
+        got_n, promoters, detractors, got_nps, low, high, small = agg[key]
+        assert (got_n, promoters, detractors) == (n, round(p_p * n), round(p_d * n))
+        assert got_nps == pytest.approx(nps)
+        assert low == pytest.approx(max(nps - half, -100)) and high == pytest.approx(min(nps + half, 100))
+        assert small == (n < 30)
+
+
+def test_week_over_week_change_compares_the_same_cell_one_week_apart(demo_warehouse):
+    rows = demo_warehouse.query(
+        "select a.nps - b.nps, a.nps_change, a.nps_change_z, "
+        "(a.nps_ci_high - a.nps) / 1.96, (b.nps_ci_high - b.nps) / 1.96 "
+        "from marts.agg_nps_weekly a join marts.agg_nps_weekly b "
+        "on a.platform = b.platform and a.product_category = b.product_category "
+        "and b.submitted_week = a.submitted_week - interval 7 day "
+        "where a.nps_ci_high < 100 and b.nps_ci_high < 100")
+    assert rows, "the demo should have cells in consecutive weeks"
+    for diff, change, z, se_a, se_b in rows:
+        assert change == pytest.approx(diff)
+        if se_a > 0 or se_b > 0:
+            assert z == pytest.approx(diff / math.sqrt(se_a**2 + se_b**2), rel=1e-6)
+    orphans = demo_warehouse.query(
+        "select count(*) from marts.agg_nps_weekly a where nps_change is not null and not exists ("
+        "select 1 from marts.agg_nps_weekly b where b.platform = a.platform and "
+        "b.product_category = a.product_category and b.submitted_week = a.submitted_week - interval 7 day)")
+    assert orphans == [(0,)]
+    # the demo's first and last weeks are whole weeks (Monday to Sunday): none is partial
+    assert demo_warehouse.query("select count(*) from marts.agg_nps_weekly where is_partial_week") == [(0,)]
