@@ -65,3 +65,40 @@ def test_week_over_week_change_compares_the_same_cell_one_week_apart(demo_wareho
     assert orphans == [(0,)]
     # the demo's first and last weeks are whole weeks (Monday to Sunday): none is partial
     assert demo_warehouse.query("select count(*) from marts.agg_nps_weekly where is_partial_week") == [(0,)]
+
+
+def test_service_kpis_equal_a_recount_from_the_sessions(demo_warehouse):
+    import numpy as np
+    import pandas as pd
+
+    con_rows = demo_warehouse.query(
+        "select session_id, platform, customer_key, service_element, is_bot, is_resolved, is_transferred, "
+        "satisfaction_score, started_at, first_response_seconds, handle_time_seconds, "
+        "date_trunc('week', started_at_local)::date as week from marts.fct_service_sessions")
+    s = pd.DataFrame(con_rows, columns=["session_id", "platform", "customer_key", "element", "is_bot", "is_resolved",
+                                        "is_transferred", "csat", "started_at", "frt", "aht", "week"])
+    kpis = demo_warehouse.query(
+        "select started_week, platform, session_count, smart_resolution_rate, transfer_to_human_rate, "
+        "first_response_seconds_p90, handle_time_seconds_p50, csat_satisfied_share, repeat_contact_rate "
+        "from marts.agg_service_kpis_weekly")
+    assert len(kpis) == s.groupby(["week", "platform"]).ngroups
+    known = s[s.customer_key.notna()]
+    repeated = set()
+    for _, group in known.groupby(["customer_key", "element"]):
+        times = group.sort_values("started_at")
+        for i, row in enumerate(times.itertuples()):
+            later = times.started_at.iloc[i + 1:]
+            if ((later > row.started_at) & (later <= row.started_at + pd.Timedelta(days=7))).any():
+                repeated.add(row.session_id)
+    for week, platform, n, smart, transfer, frt_p90, aht_p50, csat_share, repeat in kpis:
+        g = s[(s.week == week) & (s.platform == platform)]
+        entered = g[g.is_bot | g.is_transferred]
+        assert n == len(g)
+        assert smart == pytest.approx((entered.is_bot & entered.is_resolved & ~entered.is_transferred).mean())
+        assert transfer == pytest.approx(entered.is_transferred.mean())
+        assert frt_p90 == pytest.approx(np.percentile(g.frt.dropna(), 90))
+        assert aht_p50 == pytest.approx(np.percentile(g.aht.dropna(), 50))
+        rated = g.csat.dropna()
+        assert csat_share == pytest.approx((rated >= 4).mean())
+        with_customer = g[g.customer_key.notna()]
+        assert repeat == pytest.approx(with_customer.session_id.isin(repeated).mean())
