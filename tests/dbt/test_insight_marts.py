@@ -102,3 +102,30 @@ def test_service_kpis_equal_a_recount_from_the_sessions(demo_warehouse):
         assert csat_share == pytest.approx((rated >= 4).mean())
         with_customer = g[g.customer_key.notna()]
         assert repeat == pytest.approx(with_customer.session_id.isin(repeated).mean())
+
+
+def test_touchpoint_is_the_latest_delivery_session_or_review_in_the_window(demo_warehouse):
+    q = demo_warehouse.query
+    events: dict[str, list[tuple]] = {}
+    for customer, at, kind in q(
+            "select o.customer_key, s.delivered_at, 'delivery' from marts.fct_shipments s "
+            "join marts.fct_orders o using (order_id) where s.delivered_at is not null "
+            "union all select customer_key, started_at, 'service_session' from marts.fct_service_sessions "
+            "union all select customer_key, created_at, 'review' from marts.fct_reviews"):
+        if customer is not None:
+            events.setdefault(customer, []).append((at, kind))
+    from datetime import timedelta
+
+    answers = q("select customer_key, submitted_at, touchpoint from marts.fct_nps_responses")
+    kinds = set()
+    for customer, submitted, touchpoint in answers:
+        window = [(at, kind) for at, kind in events.get(customer, [])
+                  if submitted - timedelta(days=14) <= at <= submitted]
+        expected = max(window, key=lambda e: (e[0], [-ord(c) for c in e[1]]))[1] if window else "none"
+        assert touchpoint == expected
+        kinds.add(touchpoint)
+    assert {"delivery", "service_session"} <= kinds
+    recount = dict(((w, t), n) for w, t, n in q(
+        "select submitted_week, touchpoint, count(*) from marts.fct_nps_responses group by 1, 2"))
+    assert dict(((w, t), n) for w, t, n in q(
+        "select submitted_week, touchpoint, n_responses from marts.agg_nps_touchpoint_weekly")) == recount

@@ -46,15 +46,8 @@ cells as (
 scored as (
     select
         cells.*,
-        100.0 * (promoters - detractors) / n_responses as nps,
-        {# standard error of the NPS, in points #}
-        100.0 * sqrt(
-            greatest(
-                (cast(promoters as {{ type_double() }}) + detractors) / n_responses
-                - power((cast(promoters as {{ type_double() }}) - detractors) / n_responses, 2),
-                0
-            ) / n_responses
-        ) as nps_standard_error
+        {{ nps_points('promoters', 'detractors', 'n_responses') }} as nps,
+        {{ nps_standard_error('promoters', 'detractors', 'n_responses') }} as nps_standard_error
     from cells
 ),
 
