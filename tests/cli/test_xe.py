@@ -28,7 +28,7 @@ COMMANDS = list(_all_commands(cli))
 def test_every_user_command_exists():
     for path in [("demo", "generate"), ("load",), ("build",), ("run",), ("topics", "fit"), ("topics", "assign"),
                  ("topics", "list"), ("topics", "label"), ("eval", "topics"), ("eval", "sentiment"),
-                 ("eval", "demo"), ("eval", "tagging"), ("eval", "mixed"), ("sentiment", "score"), ("sentiment", "train"),
+                 ("eval", "demo"), ("eval", "tagging"), ("eval", "mixed"), ("insight", "drivers"), ("sentiment", "score"), ("sentiment", "train"),
                  ("bench", "topics"), ("encoder", "fetch")]:
         assert path in COMMANDS, path
 

@@ -129,3 +129,21 @@ def test_touchpoint_is_the_latest_delivery_session_or_review_in_the_window(demo_
         "select submitted_week, touchpoint, count(*) from marts.fct_nps_responses group by 1, 2"))
     assert dict(((w, t), n) for w, t, n in q(
         "select submitted_week, touchpoint, n_responses from marts.agg_nps_touchpoint_weekly")) == recount
+
+
+def test_xe_insight_drivers_reads_the_mart_and_finds_late_delivery_costly(demo_warehouse):
+    import json
+
+    from click.testing import CliRunner
+
+    from include.cli.main import cli
+
+    out = CliRunner().invoke(cli, ["insight", "drivers", "--warehouse", str(demo_warehouse.warehouse),
+                                   "--min-support", "5", "--top", "20", "--json"])
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.output.strip().splitlines()[-1])
+    [answers] = demo_warehouse.query("select count(*) from marts.fct_nps_response_drivers")[0]
+    assert result["answers"] == answers
+    drivers = {d["driver"]: d for d in result["drivers"]}
+    late = drivers["had_late_delivery"]  # the demo gives late deliveries scores of 2-6
+    assert late["n_with"] > 0 and late["nps_with"] == -100.0 and late["effect"] < 0 and late["impact"] < 0

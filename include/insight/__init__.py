@@ -1,0 +1,1 @@
+"""Insight: statistics over the marts that product teams act on (key drivers, ...)."""

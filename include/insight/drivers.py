@@ -1,0 +1,121 @@
+"""Key drivers of NPS: which themes cost (or earn) the most NPS points, with their evidence.
+
+Input: one row per NPS answer (``marts.fct_nps_response_drivers``) with a 0-10 score and
+boolean driver columns (a theme present or not: a late delivery, a failed payment, the
+verbatim's service element, ...). For each driver:
+
+* ``n_with`` / ``support``: answers with the theme and their share of all answers;
+* ``nps_with`` / ``nps_without``: NPS (points, -100..100) of the answers with and without it;
+* ``impact``: overall NPS minus NPS without the theme, in points: how much the theme moves
+  the overall score (negative: it costs points; removing it would gain ``-impact``). It
+  already weighs the effect by the support (impact ~= support x effect);
+* ``effect`` = ``nps_with - nps_without`` with a 95 % confidence interval and a p-value from
+  Welch's t-test (``scipy.stats.ttest_ind(equal_var=False)``) on the per-answer NPS
+  contribution (+100 promoter, 0 passive, -100 detractor), whose mean is the NPS;
+* ``q_value``: Benjamini-Hochberg false-discovery-rate adjusted p-value over all drivers
+  tested together (``scipy.stats.false_discovery_control``), so a long list of themes does
+  not produce significant drivers by chance;
+* ``detractor_lift``: detractor rate with the theme / without it;
+* ``rank``: by impact, most negative first ("fix first"), among drivers with at least
+  ``min_support`` answers; smaller drivers are listed with rank null.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+#: Per-answer NPS contribution: the mean over answers is the NPS in points.
+_CONTRIBUTION = {"promoter": 100.0, "passive": 0.0, "detractor": -100.0}
+
+DRIVER_COLUMNS = ("had_late_delivery", "had_lost_parcel", "had_failed_payment", "had_transfer_to_human",
+                  "had_unresolved_session")
+
+
+def nps_contribution(scores: pd.Series) -> np.ndarray:
+    """+100 for 9-10, 0 for 7-8, -100 for 0-6 (Reichheld's NPS bands), as floats.
+
+    Raises:
+        ValueError: a score outside 0-10 or missing.
+    """
+    values = pd.to_numeric(scores, errors="coerce")
+    if values.isna().any() or ((values < 0) | (values > 10)).any():
+        raise ValueError("NPS scores must be integers 0-10 without gaps")
+    return np.where(values >= 9, 100.0, np.where(values >= 7, 0.0, -100.0))
+
+
+def driver_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Boolean driver columns from ``fct_nps_response_drivers`` rows: the operational flags plus
+    one ``element:<service element>`` column per verbatim service element seen."""
+    out = pd.DataFrame({name: rows[name].fillna(False).astype(bool) for name in DRIVER_COLUMNS if name in rows})
+    if "verbatim_service_element" in rows:
+        for element in sorted(rows["verbatim_service_element"].dropna().unique()):
+            out[f"element:{element}"] = rows["verbatim_service_element"].eq(element).fillna(False)
+    return out
+
+
+def key_drivers(scores: pd.Series, drivers: pd.DataFrame, *, min_support: int = 30,
+                confidence: float = 0.95) -> pd.DataFrame:
+    """Rank drivers of NPS (see the module doc for every column).
+
+    Args:
+        scores: 0-10 NPS answers, one per row.
+        drivers: Boolean columns, one per driver, aligned with ``scores``.
+        min_support: Answers with the theme (and without it) needed to rank a driver.
+        confidence: Level of the effect's interval.
+
+    Returns:
+        One row per driver: driver, n_with, support, nps_with, nps_without, impact, effect,
+        effect_ci_low, effect_ci_high, p_value, q_value, detractor_rate_with,
+        detractor_rate_without, detractor_lift, rank; sorted by rank (unranked last).
+
+    Raises:
+        ValueError: on misaligned input, no answers, or scores outside 0-10.
+    """
+    from scipy import stats
+
+    if len(scores) != len(drivers):
+        raise ValueError(f"{len(scores)} scores but {len(drivers)} driver rows")
+    if len(scores) == 0:
+        raise ValueError("no NPS answers to analyse")
+    contribution = nps_contribution(scores.reset_index(drop=True))
+    detractor = contribution < 0
+    overall = float(contribution.mean())
+    records = []
+    for name in drivers.columns:
+        present = drivers[name].reset_index(drop=True).fillna(False).astype(bool).to_numpy()
+        with_, without = contribution[present], contribution[~present]
+        record = {"driver": name, "n_with": int(present.sum()), "support": float(present.mean()),
+                  "nps_with": _mean(with_), "nps_without": _mean(without),
+                  "detractor_rate_with": _mean(detractor[present]), "detractor_rate_without": _mean(detractor[~present])}
+        record["impact"] = overall - record["nps_without"] if len(without) else math.nan
+        record["effect"] = record["nps_with"] - record["nps_without"]
+        record["effect_ci_low"] = record["effect_ci_high"] = record["p_value"] = math.nan
+        if len(with_) >= 2 and len(without) >= 2 and (with_.std() > 0 or without.std() > 0):
+            test = stats.ttest_ind(with_, without, equal_var=False)
+            interval = test.confidence_interval(confidence)
+            record.update(p_value=float(test.pvalue), effect_ci_low=float(interval.low),
+                          effect_ci_high=float(interval.high))
+        rate_without = record["detractor_rate_without"]
+        record["detractor_lift"] = (record["detractor_rate_with"] / rate_without
+                                    if rate_without and not math.isnan(rate_without) else math.nan)
+        record["rankable"] = record["n_with"] >= min_support and len(without) >= min_support
+        records.append(record)
+    table = pd.DataFrame.from_records(records)
+    table["q_value"] = math.nan
+    tested = table["p_value"].notna()
+    if tested.any():
+        table.loc[tested, "q_value"] = stats.false_discovery_control(table.loc[tested, "p_value"].to_numpy())
+    ranked = table[table["rankable"]].sort_values(["impact", "driver"]).index
+    table["rank"] = pd.Series(range(1, len(ranked) + 1), index=ranked, dtype="Int64")
+    table = table.sort_values(["rank", "impact"], na_position="last").drop(columns="rankable")
+    columns = ["driver", "n_with", "support", "nps_with", "nps_without", "impact", "effect", "effect_ci_low",
+               "effect_ci_high", "p_value", "q_value", "detractor_rate_with", "detractor_rate_without",
+               "detractor_lift", "rank"]
+    return table[columns].reset_index(drop=True)
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else math.nan
