@@ -74,15 +74,10 @@ def ingest_landing():
     @task
     def plan_interval(params=None, data_interval_start=None, data_interval_end=None, logical_date=None,
                       dag_run=None, triggering_asset_events=None, run_id=None) -> dict:
-        from include.config import settings
-        from include.ingestion.interval import plan_days
+        from include.ingestion.interval import plan_for_run
 
-        extras = [event.extra for events in (triggering_asset_events or {}).values() for event in events]
-        plan = plan_days(
-            timezone=settings().timezone, conf_start=params.get("start"), conf_end=params.get("end"),
-            data_interval_start=data_interval_start, data_interval_end=data_interval_end,
-            logical_date=logical_date, run_after=getattr(dag_run, "run_after", None), asset_event_extras=extras,
-        )
+        plan = plan_for_run(params, data_interval_start, data_interval_end, logical_date, dag_run,
+                            triggering_asset_events)
         print(f"loading partitions {plan.start} .. {plan.end} (end exclusive) for run {run_id}: {plan.basis}")
         return {"start": plan.start.isoformat(), "end": plan.end.isoformat(), "run_id": run_id,
                 "late_lookback_days": params.get("late_lookback_days") or 0}

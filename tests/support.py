@@ -15,3 +15,20 @@ def missing_resource(message: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def airflow_env_with(overrides: dict[str, str]) -> dict[str, str]:
+    """The environment for Airflow subprocesses (``include.pipeline.run_demo.airflow_env``)
+    computed with ``overrides`` set; this process's environment is restored afterwards."""
+    from include.pipeline.run_demo import airflow_env
+
+    saved = {key: os.environ.get(key) for key in overrides}
+    os.environ.update(overrides)
+    try:
+        return airflow_env()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -90,6 +90,31 @@ def _days_named_by(extra: Mapping[str, Any] | None) -> tuple[date, date] | None:
     return None
 
 
+def plan_for_run(
+    params: Mapping[str, Any] | None,
+    data_interval_start: datetime | None,
+    data_interval_end: datetime | None,
+    logical_date: datetime | None,
+    dag_run: Any = None,
+    triggering_asset_events: Mapping[Any, Iterable[Any]] | None = None,
+) -> DayPlan:
+    """``plan_days`` from an Airflow task's context values, in the business time zone
+    (``EE_TIMEZONE``): what every ingestion DAG's ``plan_interval`` task calls.
+
+    Raises:
+        ValueError: as :func:`plan_days`.
+    """
+    from include.config import settings
+
+    params = params or {}
+    extras = [event.extra for events in (triggering_asset_events or {}).values() for event in events]
+    return plan_days(
+        timezone=settings().timezone, conf_start=params.get("start"), conf_end=params.get("end"),
+        data_interval_start=data_interval_start, data_interval_end=data_interval_end,
+        logical_date=logical_date, run_after=getattr(dag_run, "run_after", None), asset_event_extras=extras,
+    )
+
+
 def plan_days(
     *,
     timezone: str,

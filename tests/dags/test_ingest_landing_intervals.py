@@ -10,7 +10,6 @@ DAG's old start_date (2026-09-01) used to finish green with no task; it must loa
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import duckdb
 import pytest
 
 from include.config import PROJECT_ROOT
-from include.pipeline.run_demo import airflow_env
+from tests.support import airflow_env_with
 
 pytestmark = pytest.mark.slow
 
@@ -53,16 +52,7 @@ def airflow(tmp_path_factory):
     overrides = {"EE_DATA_DIR": str(root / "data"), "EE_LANDING_DIR": str(root / "data" / "landing"),
                  "EE_WAREHOUSE": str(root / "data" / "warehouse.duckdb"), "EE_TIMEZONE": "Asia/Shanghai",
                  "AIRFLOW_HOME": str(root / "airflow"), "AIRFLOW__CORE__DAGS_FOLDER": str(root / "dags")}
-    saved = {k: os.environ.get(k) for k in overrides}
-    os.environ.update(overrides)
-    try:
-        env = airflow_env()
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    env = airflow_env_with(overrides)
     for day, rows in LANDING.items():
         folder = root / "data" / "landing" / "orders" / f"dt={day}"
         folder.mkdir(parents=True)

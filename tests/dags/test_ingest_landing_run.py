@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from include.pipeline.run_demo import airflow_env
+from tests.support import airflow_env_with
 
 pytestmark = pytest.mark.slow
 START, END = "2026-09-21", "2026-10-05"
@@ -31,18 +31,7 @@ def airflow_run(tmp_path_factory):
     overrides = {"EE_DATA_DIR": str(root / "data"), "EE_LANDING_DIR": str(root / "data" / "landing"),
                  "EE_WAREHOUSE": str(root / "data" / "warehouse.duckdb"),
                  "AIRFLOW_HOME": str(root / "airflow")}
-    import os
-
-    saved = {k: os.environ.get(k) for k in overrides}
-    os.environ.update(overrides)
-    try:
-        env = airflow_env()
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    env = airflow_env_with(overrides)
     subprocess.run([sys.executable, "-m", "include.cli", "demo", "generate", "--weeks", "2", "--scale", "0.05",
                     "--start", START, "--quiet", "--bad-row-rate", "0.002"], env=env, check=True)
     subprocess.run(["airflow", "db", "migrate"], env=env, check=True, capture_output=True)

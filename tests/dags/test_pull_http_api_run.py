@@ -9,7 +9,6 @@ latest update time), reloads the old order's day with the new version, and loads
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import urllib.parse
 from datetime import date
@@ -19,9 +18,9 @@ import duckdb
 import pytest
 
 from include.config import PROJECT_ROOT
-from include.pipeline.run_demo import airflow_env
 from tests.ingestion.conftest import order
 from tests.ingestion.test_http_connector import FakePlatformApi
+from tests.support import airflow_env_with
 
 pytestmark = pytest.mark.slow
 TOKEN = "s3cret"
@@ -50,16 +49,7 @@ def setup(tmp_path_factory):
                      "EE_WAREHOUSE": str(root / "data" / "warehouse.duckdb"), "EE_TIMEZONE": "Asia/Shanghai",
                      "AIRFLOW_HOME": str(root / "airflow"), "AIRFLOW__CORE__DAGS_FOLDER": str(root / "dags"),
                      "AIRFLOW_CONN_EE_HTTP_API": json.dumps(connection)}
-        saved = {k: os.environ.get(k) for k in overrides}
-        os.environ.update(overrides)
-        try:
-            env = airflow_env()
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+        env = airflow_env_with(overrides)
         (root / "data" / "landing").mkdir(parents=True)
         # only this DAG in the DAGs folder (a link to the real file): parsing the dbt DAG would add ~10 s a run
         (root / "dags").mkdir()
