@@ -82,12 +82,16 @@ def demo_generate(weeks, scale, seed, start, landing, fmt, bad_row_rate, inciden
 @click.option("--late-lookback", type=click.IntRange(min=0), default=0, show_default=True,
               help="Also load the partition days of the N days before START that hold files the load "
                    "audit has not seen as they are now (late arrivals, re-exports).")
+@click.option("--max-quarantine-share", type=click.FloatRange(0, 1), default=0.05, show_default=True,
+              help="Exit 1 when more than this share of the rows read was quarantined (the DAG's gate); "
+                   "the good rows stay loaded.")
 @json_option
-def load(start, end, sources, landing, warehouse, run_id, late_lookback, as_json) -> None:
+def load(start, end, sources, landing, warehouse, run_id, late_lookback, max_quarantine_share, as_json) -> None:
     """Load landing partitions [START, END) into the raw warehouse tables.
 
     Idempotent: the interval is replaced as a whole; bad rows go to raw._quarantine with a
-    reason; every file is recorded in raw._load_audit. Airflow's ingest_landing DAG calls
+    reason; every file is recorded in raw._load_audit. Exits 1 when the quarantined share
+    is above --max-quarantine-share (the good rows stay loaded), as the DAG's gate does. Airflow's ingest_landing DAG calls
     the same function per source. With --late-lookback N, older days with late or changed
     files are loaded too (what the DAG does on every run).
     """
@@ -95,6 +99,7 @@ def load(start, end, sources, landing, warehouse, run_id, late_lookback, as_json
 
     from include.config import settings
     from include.ingestion.loader import load_late_partitions, load_source
+    from include.ingestion.report import check_quarantine_share
     from include.landing.contract import SOURCES
 
     unknown = [s for s in sources if s not in SOURCES]
@@ -128,6 +133,10 @@ def load(start, end, sources, landing, warehouse, run_id, late_lookback, as_json
     else:
         click.echo(f"{'total':18s} read={totals['read']:,} loaded={totals['loaded']:,} "
                    f"quarantined={totals['quarantined']:,}")
+    try:
+        check_quarantine_share(per_source, max_quarantine_share)
+    except ValueError as exc:
+        raise click.ClickException(f"{exc} (--max-quarantine-share {max_quarantine_share})") from exc
 
 
 # -- build -----------------------------------------------------------------------------------

@@ -35,7 +35,8 @@ def check_quarantine_share(summaries: list[dict], max_share: float) -> dict:
     totals = {"rows_read": read, "rows_loaded": sum(s["rows_loaded"] for s in summaries),
               "rows_quarantined": quarantined, "quarantine_share": round(share, 6)}
     if share > max_share:
-        offenders = sorted(summaries, key=lambda s: s["rows_quarantined"], reverse=True)[:3]
+        offenders = sorted((s for s in summaries if s["rows_quarantined"]),
+                           key=lambda s: s["rows_quarantined"], reverse=True)[:3]
         raise ValueError(
             f"{quarantined:,} of {read:,} rows ({share:.2%}) were quarantined, above the limit of "
             f"{max_share:.2%}; worst sources: "

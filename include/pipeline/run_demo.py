@@ -144,10 +144,11 @@ def print_outputs(timings: dict[str, float]) -> None:
         print("  quarantine reasons (top 5): " + "; ".join(f"{r.strip()} ×{n}" for r, n in quarantined))
     print(f"""
   warehouse (DuckDB)   {cfg.warehouse}
-                       query: .venv/bin/python -c "import duckdb; duckdb.connect('{cfg.warehouse}', read_only=True).sql('show all tables').show()"
+                       query: {cfg.home / '.venv' / 'bin' / 'python'} -c "import duckdb; duckdb.connect('{cfg.warehouse}', read_only=True).sql('show all tables').show()"
   landing zone         {cfg.landing_dir}   (ground truth: {cfg.landing_dir / '_ground_truth'})
   topic models         {cfg.model_dir}
-  reports              {cfg.report_dir}
+  insight marts        marts.agg_nps_weekly, agg_nps_touchpoint_weekly, agg_service_kpis_weekly (docs/bi_guide.md)
+                       key drivers of NPS: xe insight drivers
   DAG run logs         {cfg.data_dir / 'logs'}
   Airflow metadata     {cfg.data_dir / 'airflow'}   (UI: make airflow-ui)
   dbt docs             make docs, then open dbt_project/target/index.html

@@ -241,3 +241,17 @@ def test_xe_load_late_lookback_loads_late_days_before_the_interval(landing):
     assert out.exit_code == 0, out.output
     assert f"(late day {DAY})" in out.output
     assert query("select order_id from raw.orders order by 1") == [("O1",), ("O3",)]
+
+
+def test_xe_load_fails_when_the_quarantined_share_is_above_the_gate(landing):
+    from click.testing import CliRunner
+
+    from include.cli.main import cli
+
+    write_jsonl(landing, "orders", DAY, [order("O1"), "{broken", order("O2", amount=-1)])
+    args = ["load", "--start", DAY, "--end", NEXT_DAY, "--source", "orders"]
+    out = CliRunner().invoke(cli, args)
+    assert out.exit_code == 1
+    assert "2 of 3 rows (66.67%) were quarantined, above the limit of 5.00%; worst sources: orders (2)" in out.output
+    assert query("select order_id from raw.orders") == [("O1",)]  # the good row stays loaded
+    assert CliRunner().invoke(cli, [*args, "--max-quarantine-share", "0.9"]).exit_code == 0
