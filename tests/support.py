@@ -32,3 +32,15 @@ def airflow_env_with(overrides: dict[str, str]) -> dict[str, str]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def query_warehouse(warehouse, sql: str, params: list | None = None) -> list[tuple]:
+    """Run one read-only query on a DuckDB warehouse file and close the connection at once
+    (DuckDB allows one writer: a test must not hold the file open)."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()

@@ -16,3 +16,16 @@
         ) / {{ n }}
     ))
 {%- endmacro %}
+
+{# promoters, passives and detractors of a group, from an nps_category column. #}
+{% macro nps_band_counts(category) -%}
+    sum(case when {{ category }} = 'promoter' then 1 else 0 end) as promoters,
+    sum(case when {{ category }} = 'passive' then 1 else 0 end) as passives,
+    sum(case when {{ category }} = 'detractor' then 1 else 0 end) as detractors
+{%- endmacro %}
+
+{# The 95 % interval columns nps_ci_low / nps_ci_high, clipped to [-100, 100]. #}
+{% macro nps_interval_columns(nps, standard_error) -%}
+    cast(greatest({{ nps }} - 1.96 * {{ standard_error }}, -100) as {{ type_double() }}) as nps_ci_low,
+    cast(least({{ nps }} + 1.96 * {{ standard_error }}, 100) as {{ type_double() }}) as nps_ci_high
+{%- endmacro %}

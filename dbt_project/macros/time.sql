@@ -18,3 +18,10 @@
 {% macro type_double() -%}
     double precision
 {%- endmacro %}
+
+{# True when the local week starting on `week_start` is not fully inside [first_day, last_day]
+   (the first or last week of the data): a change read off it compares unequal periods. #}
+{% macro is_partial_week(week_start, first_day, last_day) -%}
+    ({{ week_start }} < {{ first_day }}
+        or cast({{ dbt.dateadd('day', 6, week_start) }} as date) > {{ last_day }})
+{%- endmacro %}

@@ -30,7 +30,7 @@ def drivers(since, min_support, top, warehouse, as_json) -> None:
     import pandas as pd
 
     from include.ingestion.warehouse import connect
-    from include.insight.drivers import driver_frame, key_drivers
+    from include.insight.drivers import driver_frame, key_drivers, nps_contribution
 
     if since is not None:
         try:
@@ -45,7 +45,7 @@ def drivers(since, min_support, top, warehouse, as_json) -> None:
     table = key_drivers(rows["nps_score"], driver_frame(rows), min_support=min_support)
     if not as_json:
         note(f"key drivers of NPS over {len(rows):,} answers (overall NPS "
-             f"{100 * ((rows.nps_score >= 9).mean() - (rows.nps_score <= 6).mean()):.1f}); impact = overall NPS "
+             f"{nps_contribution(rows['nps_score']).mean():.1f}); impact = overall NPS "
              "minus NPS without the theme, points")
         with pd.option_context("display.width", 160, "display.max_columns", 20):
             note(table.head(top)[["rank", "driver", "n_with", "support", "nps_with", "nps_without", "impact",

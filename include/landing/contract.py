@@ -146,13 +146,6 @@ def _check_date(value: date) -> date:
     return value
 
 
-def _clean_text(value: object) -> object:
-    """Strip stray BOMs (real exports carry them inside fields) and outer whitespace."""
-    if isinstance(value, str):
-        return value.replace("\ufeff", "").strip()
-    return value
-
-
 #: Largest value a raw BIGINT column holds (larger integers are quarantined, not crash the load).
 BIGINT_MAX = 2**63 - 1
 
@@ -161,8 +154,8 @@ PARTITION_SLACK = timedelta(days=1)
 
 UtcTimestamp = Annotated[datetime, BeforeValidator(_parse_timestamp), AfterValidator(_to_utc_naive)]
 IsoDate = Annotated[date, BeforeValidator(_parse_date), AfterValidator(_check_date)]
-Text = Annotated[str, BeforeValidator(_clean_text)]
-Code = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1, max_length=64)]
+Text = str  # stray BOMs and outer blanks are removed for every field by LandingRecord._strip_fields
+Code = Annotated[str, Field(min_length=1, max_length=64)]
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
@@ -178,8 +171,9 @@ class LandingRecord(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _strip_fields(cls, data: object) -> object:
-        """Whitespace is handled the same in every field: outer blanks are stripped and a
-        blank value is a missing one (so a required field reports "missing")."""
+        """Whitespace is handled the same in every field: stray BOMs (real exports carry them
+        inside fields) and outer blanks are removed, and a blank value is a missing one (so a
+        required field reports "missing")."""
         if not isinstance(data, dict):
             return data
         clean = {}
@@ -328,7 +322,7 @@ class CsMessage(LandingRecord):
     message_id: Code
     session_id: Code
     sender_role: Literal["customer", "bot", "agent"]
-    text: Annotated[str, BeforeValidator(_clean_text), Field(min_length=1)]
+    text: Annotated[str, Field(min_length=1)]
     sent_at: UtcTimestamp
 
 
@@ -370,7 +364,7 @@ class SocialMention(LandingRecord):
     mention_id: Code
     site: Code
     author_handle: Code
-    text: Annotated[str, BeforeValidator(_clean_text), Field(min_length=1)]
+    text: Annotated[str, Field(min_length=1)]
     reach: Annotated[int, Field(ge=0, le=BIGINT_MAX)]
     product_id: Optional[Code] = None
     mentioned_platform: Optional[Code] = None

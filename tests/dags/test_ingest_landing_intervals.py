@@ -14,14 +14,12 @@ import re
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import duckdb
 import pytest
 
 from include.config import PROJECT_ROOT
-from tests.support import airflow_env_with
+from tests.support import airflow_env_with, query_warehouse
 
 pytestmark = pytest.mark.slow
 
@@ -36,14 +34,6 @@ LANDING = {
     "2026-11-16": [_order("TODAY1", "2026-11-16T00:05:00+08:00")],  # the day that has only just begun (not loaded)
     "2025-03-01": [_order("OLD1", "2025-03-01T12:00:00+08:00")],  # long before the old start_date
 }
-
-
-def _query(warehouse: Path, sql: str):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -76,9 +66,9 @@ def test_dags_test_at_midnight_loads_the_business_day_that_ended(airflow):
     proc = airflow_cli("dags", "test", "ingest_landing", "2026-11-16T00:00:00+08:00")
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "loading partitions 2026-11-15 .. 2026-11-16" in proc.stdout
-    assert _query(warehouse, "select order_id, _dt from raw.orders order by 1") == [
+    assert query_warehouse(warehouse, "select order_id, _dt from raw.orders order by 1") == [
         ("D1", date(2026, 11, 15)), ("D2", date(2026, 11, 15))]
-    assert _query(warehouse, "select distinct dt from raw._load_audit where source = 'orders'") == [
+    assert query_warehouse(warehouse, "select distinct dt from raw._load_audit where source = 'orders'") == [
         (date(2026, 11, 15),)]
 
 
@@ -87,7 +77,7 @@ def test_a_run_long_before_the_old_start_date_loads_its_day(airflow):
     proc = airflow_cli("dags", "test", "ingest_landing", "2025-03-02T00:00:00+08:00")
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "[DAG TEST] end task" in proc.stdout  # tasks ran: not a green run with no task
-    assert _query(warehouse, "select order_id from raw.orders where _dt = '2025-03-01'") == [("OLD1",)]
+    assert query_warehouse(warehouse, "select order_id from raw.orders where _dt = '2025-03-01'") == [("OLD1",)]
 
 
 def test_backfill_of_a_range_before_the_old_start_date_creates_one_run_per_day(airflow):

@@ -6,23 +6,13 @@ import json
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.support import airflow_env_with
+from tests.support import airflow_env_with, query_warehouse
 
 pytestmark = pytest.mark.slow
 START, END = "2026-09-21", "2026-10-05"
-
-
-def _query(warehouse: Path, sql: str):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -52,19 +42,19 @@ def test_dag_loads_everything_and_quarantines_exactly_the_bad_rows(airflow_run):
     assert proc.returncode == 0, proc.stdout[-3000:]
     warehouse = data / "warehouse.duckdb"
     bad = json.loads((data / "landing" / "_ground_truth" / "bad_rows.json").read_text())
-    quarantined = _query(warehouse, "select file, line from raw._quarantine order by 1, 2")
+    quarantined = query_warehouse(warehouse, "select file, line from raw._quarantine order by 1, 2")
     assert sorted((b["file"], b["line"]) for b in bad) == quarantined
-    [(read, loaded, quarantined_n)] = _query(
+    [(read, loaded, quarantined_n)] = query_warehouse(
         warehouse, "select sum(rows_read), sum(rows_loaded), sum(rows_quarantined) from raw._load_audit")
     assert read == loaded + quarantined_n and quarantined_n == len(bad)
-    assert _query(warehouse, "select count(*) from raw.orders")[0][0] > 100
+    assert query_warehouse(warehouse, "select count(*) from raw.orders")[0][0] > 100
 
-    counts_before = _query(warehouse, "select count(*), count(distinct order_id) from raw.orders")
+    counts_before = query_warehouse(warehouse, "select count(*), count(distinct order_id) from raw.orders")
     proc = run()  # the same interval again, through Airflow: replaced, not duplicated
     assert proc.returncode == 0, proc.stdout[-3000:]
-    assert _query(warehouse, "select count(*), count(distinct order_id) from raw.orders") == counts_before
-    assert _query(warehouse, "select count(*) from raw._quarantine")[0][0] == len(bad)
-    runs = _query(warehouse, "select run_id, sum(rows_loaded), string_agg(checksum, ',' order by file) "
+    assert query_warehouse(warehouse, "select count(*), count(distinct order_id) from raw.orders") == counts_before
+    assert query_warehouse(warehouse, "select count(*) from raw._quarantine")[0][0] == len(bad)
+    runs = query_warehouse(warehouse, "select run_id, sum(rows_loaded), string_agg(checksum, ',' order by file) "
                              "from raw._load_audit group by run_id")
     assert len(runs) == 2 and runs[0][1:] == runs[1][1:]
 
@@ -80,4 +70,4 @@ def test_a_late_file_in_an_old_partition_is_loaded_by_a_later_run(airflow_run):
                            json.dumps({"start": END, "end": "2026-10-06", "late_lookback_days": 30})],
                           env=run.env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:]
-    assert _query(warehouse, "select _dt from raw.orders where order_id = 'LATE-1'") == [(date(2026, 9, 21),)]
+    assert query_warehouse(warehouse, "select _dt from raw.orders where order_id = 'LATE-1'") == [(date(2026, 9, 21),)]

@@ -12,26 +12,16 @@ import json
 import subprocess
 import urllib.parse
 from datetime import date
-from pathlib import Path
 
-import duckdb
 import pytest
 
 from include.config import PROJECT_ROOT
 from tests.ingestion.conftest import order
 from tests.ingestion.test_http_connector import FakePlatformApi
-from tests.support import airflow_env_with
+from tests.support import airflow_env_with, query_warehouse
 
 pytestmark = pytest.mark.slow
 TOKEN = "s3cret"
-
-
-def _query(warehouse: Path, sql: str):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def _o(order_id: str, created: str, updated: str | None = None, **fields) -> dict:
@@ -71,7 +61,7 @@ def test_two_daily_runs_pull_incrementally_by_update_time_and_load_every_touched
 
     first = run("2026-11-16T00:00:00+08:00")  # the run after business day 2026-11-15
     assert first.returncode == 0, first.stdout[-4000:]
-    assert _query(warehouse, "select order_id, status, _dt from raw.orders order by 1") == [
+    assert query_warehouse(warehouse, "select order_id, status, _dt from raw.orders order by 1") == [
         ("O1", "paid", date(2026, 11, 14)), ("O2", "paid", date(2026, 11, 15)), ("O3", "paid", date(2026, 11, 15))]
     assert len(api.requests) == 2  # two pages of at most 2 records, no cursor yet
     assert all("updated_since" not in r for r in api.requests)
@@ -83,11 +73,11 @@ def test_two_daily_runs_pull_incrementally_by_update_time_and_load_every_touched
     assert second.returncode == 0, second.stdout[-4000:]
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(api.requests[2]).query))
     assert query["updated_since"] == "2026-11-15T20:00:00+08:00"  # the latest *update* time of run 1
-    assert _query(warehouse, "select order_id, status, _dt from raw.orders order by 1") == [
+    assert query_warehouse(warehouse, "select order_id, status, _dt from raw.orders order by 1") == [
         ("O1", "cancelled", date(2026, 11, 14)), ("O2", "paid", date(2026, 11, 15)),
         ("O3", "paid", date(2026, 11, 15)), ("O4", "paid", date(2026, 11, 16))]
     # the second run loaded its own day and the older day the edit touched, nothing else
-    runs = _query(warehouse, "select run_id, string_agg(distinct cast(dt as varchar), ',' order by cast(dt as varchar)) "
+    runs = query_warehouse(warehouse, "select run_id, string_agg(distinct cast(dt as varchar), ',' order by cast(dt as varchar)) "
                              "from raw._load_audit group by run_id order by min(started_at)")
     assert [days for _, days in runs] == ["2026-11-14,2026-11-15", "2026-11-14,2026-11-16"]
     state = json.loads(next((data / "connector_state").glob("*__orders.json")).read_text())

@@ -6,7 +6,6 @@ import csv
 import io
 from datetime import date
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from include.config import settings
 from include.ingestion.loader import load_interval, load_source
 from tests.ingestion.conftest import DAY, order, write_jsonl
+from tests.support import query_warehouse
 
 NEXT_DAY = "2026-09-22"
 
@@ -21,11 +21,7 @@ D0, D1, D2 = date(2026, 9, 21), date(2026, 9, 22), date(2026, 9, 23)
 
 
 def query(sql: str, params=None):
-    con = duckdb.connect(str(settings().warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+    return query_warehouse(settings().warehouse, sql, params)
 
 
 def test_good_rows_load_with_utc_timestamps_and_metadata(landing):

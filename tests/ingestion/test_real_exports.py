@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -20,16 +19,13 @@ from include.config import settings
 from include.ingestion.loader import load_source
 from include.ingestion.report import check_quarantine_share
 from tests.ingestion.conftest import order, write_jsonl
+from tests.support import query_warehouse
 
 NPS_HEADER = "response_id,platform,platform_user_id,order_id,product_id,score,verbatim,submitted_at\r\n"
 
 
 def query(sql: str, params=None):
-    con = duckdb.connect(str(settings().warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+    return query_warehouse(settings().warehouse, sql, params)
 
 
 def write_bytes(landing: Path, source: str, day: str, name: str, data: bytes) -> Path:

@@ -8,9 +8,7 @@ cells as (
         submitted_week,
         touchpoint,
         count(*) as n_responses,
-        sum(case when nps_category = 'promoter' then 1 else 0 end) as promoters,
-        sum(case when nps_category = 'passive' then 1 else 0 end) as passives,
-        sum(case when nps_category = 'detractor' then 1 else 0 end) as detractors
+        {{ nps_band_counts('nps_category') }}
     from {{ ref('fct_nps_responses') }}
     group by submitted_week, touchpoint
 ),
@@ -31,7 +29,6 @@ select
     cast(passives as integer) as passives,
     cast(detractors as integer) as detractors,
     cast(nps as {{ type_double() }}) as nps,
-    cast(greatest(nps - 1.96 * nps_standard_error, -100) as {{ type_double() }}) as nps_ci_low,
-    cast(least(nps + 1.96 * nps_standard_error, 100) as {{ type_double() }}) as nps_ci_high,
+    {{ nps_interval_columns('nps', 'nps_standard_error') }},
     cast(n_responses < {{ var('nps_min_sample') }} as boolean) as is_small_sample
 from scored

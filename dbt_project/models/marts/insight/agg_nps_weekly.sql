@@ -35,9 +35,7 @@ cells as (
         platform,
         product_category,
         count(*) as n_responses,
-        sum(case when nps_category = 'promoter' then 1 else 0 end) as promoters,
-        sum(case when nps_category = 'passive' then 1 else 0 end) as passives,
-        sum(case when nps_category = 'detractor' then 1 else 0 end) as detractors,
+        {{ nps_band_counts('nps_category') }},
         avg(cast(nps_score as {{ type_double() }})) as mean_score
     from responses
     group by submitted_week, platform, product_category
@@ -72,14 +70,10 @@ select
     cast(detractors as integer) as detractors,
     cast(mean_score as {{ type_double() }}) as mean_score,
     cast(nps as {{ type_double() }}) as nps,
-    cast(greatest(nps - 1.96 * nps_standard_error, -100) as {{ type_double() }}) as nps_ci_low,
-    cast(least(nps + 1.96 * nps_standard_error, 100) as {{ type_double() }}) as nps_ci_high,
+    {{ nps_interval_columns('nps', 'nps_standard_error') }},
     cast(n_responses < {{ var('nps_min_sample') }} as boolean) as is_small_sample,
-    cast(
-        submitted_week < (select first_day from data_range)
-        or cast({{ dbt.dateadd('day', 6, 'submitted_week') }} as date) > (select last_day from data_range)
-        as boolean
-    ) as is_partial_week,
+    cast({{ is_partial_week('submitted_week', '(select first_day from data_range)',
+                            '(select last_day from data_range)') }} as boolean) as is_partial_week,
     cast(case when previous_week = cast({{ dbt.dateadd('day', -7, 'submitted_week') }} as date) then previous_nps end
         as {{ type_double() }}) as previous_week_nps,
     cast(case when previous_week = cast({{ dbt.dateadd('day', -7, 'submitted_week') }} as date) then nps - previous_nps end

@@ -107,10 +107,7 @@ select
     cast(case when orders.order_count > 0
         then 1000.0 * weekly.session_count / orders.order_count end
         as {{ type_double() }}) as sessions_per_1000_orders,
-    cast(
-        weekly.started_week < (select first_day from data_range)
-        or cast({{ dbt.dateadd('day', 6, 'weekly.started_week') }} as date) > (select last_day from data_range)
-        as boolean
-    ) as is_partial_week
+    cast({{ is_partial_week('weekly.started_week', '(select first_day from data_range)',
+                            '(select last_day from data_range)') }} as boolean) as is_partial_week
 from weekly
 left join orders on orders.created_week = weekly.started_week and orders.platform = weekly.platform

@@ -36,8 +36,8 @@ touchpoints as (
     where customer_key is not null
     union all
     select customer_key, created_at, 'review'
-    from {{ ref('stg_reviews__reviews') }} as reviews
-    inner join accounts on reviews.account_id = accounts.account_id
+    from {{ ref('fct_reviews') }}
+    where customer_key is not null
 ),
 
 latest_touchpoint as (
