@@ -246,6 +246,46 @@ def eval_demo(landing, warehouse, out, as_json) -> None:
     run_demo_eval(landing, warehouse, as_json, out)
 
 
+@eval_group.command("drivers")
+@landing_option
+@warehouse_option
+@click.option("--min-support", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Answers with (and without) a theme needed to rank it in the full driver table.")
+@_OUT
+@json_option
+def eval_drivers(landing, warehouse, min_support, out, as_json) -> None:
+    """Key drivers of NPS vs the demo's ground truth (_ground_truth/drivers.json).
+
+    spearman: rank correlation of our adjusted impact (joint regression over the operational
+    flags, see `xe insight drivers`) with the generator's counterfactual impact per driver; top5: both orders; nps_recount_ok:
+    every cell of agg_nps_weekly and agg_nps_touchpoint_weekly equals a recount from
+    fct_nps_responses. Run it after `xe run` (or make run).
+    """
+    from include.config import settings
+    from include.insight.evaluation import GroundTruthMissing, evaluate_drivers
+
+    cfg = settings()
+    landing, warehouse = landing or cfg.landing_dir, warehouse or cfg.warehouse
+    try:
+        result = evaluate_drivers(landing, warehouse, min_support=min_support)
+    except (GroundTruthMissing, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    stamp = Path(landing) / "_ground_truth" / "run_demo_args.json"
+    demo_args = json.loads(stamp.read_text()) if stamp.exists() else {}
+    result = {**result, "split": f"demo seed {demo_args['seed']}" if "seed" in demo_args else "demo"}
+    if not as_json:
+        note(f"key drivers vs ground truth ({result['split']}, {result['answers']:,} answers): "
+             f"Spearman {result['spearman']}")
+        note(f"  {'driver':<20}{'observed as':<28}{'true impact':>12}{'adjusted':>10}{'unadjusted':>12}{'n':>6}")
+        for m in result["drivers"]:
+            adjusted = "n/a" if m["impact"] is None else f"{m['impact']:.2f}"
+            note(f"  {m['driver']:<20}{m['observed_as']:<28}{m['true_impact']:>12.2f}{adjusted:>10}"
+                 f"{m['impact_unadjusted']:>12.2f}{m['n_with']:>6}")
+        note(f"  NPS cells equal a recount from fct_nps_responses: {result['nps_recount_ok']}")
+    _save(out, _record("drivers", "drivers", str(landing), result["split"], result))
+    emit_json(result)
+
+
 @eval_group.command("real-reviews")
 @click.option("--scratch", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Scratch folder (default <EE_DATA_DIR>/real_reviews).")

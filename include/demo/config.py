@@ -40,6 +40,50 @@ class IncidentSettings:
 
 
 @dataclass(frozen=True)
+class DriverEffects:
+    """How what happened to a customer lowers their NPS answer: the ground truth of the key drivers.
+
+    Every answer starts from a baseline 0-10 score drawn from ``baseline`` (score, weight)
+    pairs; each event that happened to the answer's order before the survey subtracts its
+    penalty (points on the 0-10 scale), floored at 0. The realised impact of each driver on
+    the generated answers is written to ``_ground_truth/drivers.json``.
+
+    Attributes:
+        late_delivery: the order was delivered after the promised time.
+        lost_parcel: the parcel never arrived (the carrier logged an exception, no delivery).
+        product_problem: the delivered unit was defective (the product-defect incident), or the
+            customer complained after delivery that it was not fresh or not as described.
+        failed_payment: at least one failed payment attempt before the order was paid.
+        unresolved_session: a service session about the order ended unresolved before the survey.
+        survey_rate: chance an order gets an NPS survey answer.
+        survey_rate_with_issue: the same for an order with a delivery or product problem (late,
+            lost, product problem): unhappy customers answer more often.
+        defect_contact_rate: chance a customer with a defective unit contacts customer service.
+        lost_rate: chance a shipped parcel is lost.
+    """
+
+    late_delivery: int = 3
+    lost_parcel: int = 6
+    product_problem: int = 5
+    failed_payment: int = 1
+    unresolved_session: int = 4
+    survey_rate: float = 0.09
+    survey_rate_with_issue: float = 0.2
+    defect_contact_rate: float = 0.85
+    lost_rate: float = 0.004
+    baseline: tuple[tuple[int, float], ...] = (
+        (10, 0.30), (9, 0.25), (8, 0.17), (7, 0.11), (6, 0.05), (5, 0.04), (4, 0.03), (3, 0.02), (2, 0.01),
+        (1, 0.01), (0, 0.01))
+
+    #: Driver names, in the order they are reported.
+    NAMES = ("late_delivery", "lost_parcel", "product_problem", "failed_payment", "unresolved_session")
+
+    def penalty(self, events: dict[str, bool]) -> int:
+        """Total points subtracted for the events present (keys from ``NAMES``)."""
+        return sum(getattr(self, name) for name in self.NAMES if events.get(name))
+
+
+@dataclass(frozen=True)
 class GeneratorConfig:
     """Everything one generator run depends on (output is a pure function of it).
 
@@ -53,6 +97,7 @@ class GeneratorConfig:
         bad_row_rate: share of rows that get a deliberately malformed twin.
         incidents: which incident types to inject.
         incident_settings: where and how strongly they strike.
+        driver_effects: how events lower NPS answers (the key-driver ground truth).
         quiet: suppress progress output.
     """
 
@@ -65,6 +110,7 @@ class GeneratorConfig:
     bad_row_rate: float = 0.0005
     incidents: tuple[str, ...] = INCIDENT_TYPES
     incident_settings: IncidentSettings = field(default_factory=IncidentSettings)
+    driver_effects: DriverEffects = field(default_factory=DriverEffects)
     quiet: bool = True
 
     @property

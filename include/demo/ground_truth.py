@@ -5,6 +5,8 @@
 * ``voice_labels.parquet``: one row per customer voice text with its sub-intent,
   service element, language and sentiment polarity.
 * ``bad_rows.json``: every deliberately malformed row (source, file, line, kind).
+* ``drivers.json``: the key drivers of NPS as generated (``DriverEffects``): per driver its
+  penalty, the answers it touched and its realised impact on the generated answers.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from include.demo.config import GeneratorConfig, Incident, IncidentPlan
+from include.demo.config import DriverEffects, GeneratorConfig, Incident, IncidentPlan
 from include.demo.simulate import Stats, VoiceLabel
 from include.demo.writers import BadRow
 
@@ -149,3 +151,58 @@ def write_bad_rows(path: Path, bad_rows: list[BadRow]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = [asdict(b) for b in bad_rows]
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _nps(scores: list[int]) -> float | None:
+    """NPS in points (-100..100): % of 9-10 minus % of 0-6 (Reichheld, HBR 2003)."""
+    if not scores:
+        return None
+    return round(100.0 * (sum(s >= 9 for s in scores) - sum(s <= 6 for s in scores)) / len(scores), 3)
+
+
+def driver_truth(effects: DriverEffects, answers: list[tuple[tuple[str, ...], int]]) -> dict:
+    """The true key drivers of the generated NPS answers.
+
+    ``impact`` of a driver is the counterfactual: overall NPS minus the NPS the same answers
+    would have had without that driver's penalty (every other event unchanged), in points;
+    negative means it costs points. ``rank`` orders drivers by impact, most negative first.
+
+    Args:
+        effects: the generator's driver effects.
+        answers: one ``(drivers present, baseline score)`` per exported NPS answer.
+    """
+    def score(present: tuple[str, ...], baseline: int, drop: str | None = None) -> int:
+        return max(0, baseline - effects.penalty({name: name != drop for name in present}))
+
+    actual = [score(present, baseline) for present, baseline in answers]
+    overall = _nps(actual)
+    drivers = []
+    for name in effects.NAMES:
+        with_ = [s for (present, _), s in zip(answers, actual, strict=True) if name in present]
+        without = [s for (present, _), s in zip(answers, actual, strict=True) if name not in present]
+        fixed = _nps([score(present, baseline, drop=name) for present, baseline in answers])
+        drivers.append({
+            "driver": name, "penalty_points": getattr(effects, name), "answers_with": len(with_),
+            "share": round(len(with_) / len(answers), 5) if answers else None,
+            "nps_with": _nps(with_), "nps_without": _nps(without),
+            "impact": round(overall - fixed, 3) if answers else None,
+        })
+    ranked = sorted((d for d in drivers if d["impact"] is not None), key=lambda d: (d["impact"], d["driver"]))
+    for rank, d in enumerate(ranked, start=1):
+        d["rank"] = rank
+    return {
+        "metric": "impact = overall NPS minus the NPS of the same answers without the driver's penalty "
+                  "(points, counterfactual); NPS = % promoters (9-10) - % detractors (0-6)",
+        "answers": len(answers), "overall_nps": overall,
+        "model": "score = max(0, baseline - sum of penalties of the events before the survey)",
+        "baseline": [list(pair) for pair in effects.baseline],
+        "drivers": sorted(drivers, key=lambda d: d.get("rank", 99)),
+    }
+
+
+def write_drivers(path: Path, config: GeneratorConfig, stats: Stats) -> None:
+    doc = {"generator": {"seed": config.seed, "start": config.start.isoformat(), "weeks": config.weeks,
+                         "scale": config.scale},
+           **driver_truth(config.driver_effects, stats.nps_answers)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -125,6 +125,7 @@ class Stats:
     coupon_orders: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     social: dict[str, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0.0]))
     incident_voice: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    nps_answers: list[tuple[tuple[str, ...], int]] = field(default_factory=list)  # (drivers present, baseline)
 
 
 class World:
@@ -293,7 +294,7 @@ class World:
                               "payment.payment_failed", order_id, rng, slots)
         if status != "paid" or paid_at is None:
             return
-        self._fulfil(acct, product, order_id, platform, paid_at, slots, rng)
+        self._fulfil(acct, product, order_id, platform, paid_at, slots, rng, failed_payment=failures > 0)
 
     def _payments(self, order_id: str, platform: str, amount: float, coupon: str | None, created: datetime,
                   hit_incident: bool, rng: random.Random) -> tuple[str, datetime | None, datetime, int]:
@@ -330,7 +331,7 @@ class World:
         return ("created" if rng.random() < 0.5 else "closed"), None, moment, failures
 
     def _fulfil(self, acct: Account, product: Product, order_id: str, platform: str, paid_at: datetime,
-                slots: text.Slots, rng: random.Random) -> None:
+                slots: text.Slots, rng: random.Random, failed_payment: bool = False) -> None:
         carrier = catalog.CARRIERS[rng.choices(range(len(catalog.CARRIERS)), catalog.CARRIER_WEIGHTS[platform])[0]]
         region = rng.choices(self._regions, self._region_w)[0]
         same_day = platform in ("eleme", "hema")
@@ -346,8 +347,8 @@ class World:
             delivered = promised + timedelta(hours=rng.uniform(24, 120) if in_delay else rng.uniform(4, 48))
         else:
             delivered = shipped + timedelta(hours=max(0.5, transit_h * rng.uniform(0.3, 0.95)))
-        exception = rng.random() < (0.25 if in_delay else 0.02)
-        lost = rng.random() < 0.004
+        lost = rng.random() < self.config.driver_effects.lost_rate
+        exception = lost or rng.random() < (0.25 if in_delay else 0.02)
         raw_p = self.raw_platform(platform, rng)
         events = [("shipped", shipped)]
         span = (delivered - shipped).total_seconds()
@@ -375,37 +376,49 @@ class World:
                                  "region_en": catalog.REGION_EN[region],
                                  "days": max(1, round((delivered - paid_at).total_seconds() / 86400))})
         delay_id = delay_inc.id if in_delay else None
+        contacts: list[tuple[datetime, bool]] = []  # (start, resolved) of this order's service sessions
         # chats caused by the delivery
         if (late or lost) and rng.random() < 0.45:
             intent = "logistics.delivery_delay" if rng.random() < 0.7 else "logistics.tracking_no_update"
-            self._session(f"CS{order_id[1:]}L", acct, promised + timedelta(hours=rng.uniform(1, 20)), intent,
-                          order_id, rng, cs_slots, incident_id=delay_id)
+            start = promised + timedelta(hours=rng.uniform(1, 20))
+            contacts.append((start, self._session(f"CS{order_id[1:]}L", acct, start, intent, order_id, rng, cs_slots,
+                                                  incident_id=delay_id)))
         elif exception and rng.random() < 0.3:
             intent = "logistics.tracking_no_update" if rng.random() < 0.6 else "logistics.damaged_package"
-            self._session(f"CS{order_id[1:]}L", acct, shipped + timedelta(hours=rng.uniform(10, 40)), intent,
-                          order_id, rng, cs_slots, incident_id=delay_id)
+            start = shipped + timedelta(hours=rng.uniform(10, 40))
+            contacts.append((start, self._session(f"CS{order_id[1:]}L", acct, start, intent, order_id, rng, cs_slots,
+                                                  incident_id=delay_id)))
         elif rng.random() < 0.02:
-            self._session(f"CS{order_id[1:]}B", acct, paid_at + timedelta(minutes=rng.randint(5, 300)),
-                          weighted(rng, BEFORE_SHIP_CHAT), order_id, rng, cs_slots)
+            start = paid_at + timedelta(minutes=rng.randint(5, 300))
+            contacts.append((start, self._session(f"CS{order_id[1:]}B", acct, start, weighted(rng, BEFORE_SHIP_CHAT),
+                                                  order_id, rng, cs_slots)))
+        events = {"late_delivery": is_late and not lost, "lost_parcel": lost, "failed_payment": failed_payment}
         if lost:
+            self._nps(acct, product, order_id, platform, promised + timedelta(hours=rng.uniform(48, 150)), events,
+                      contacts, None, cs_slots, rng)
             return
         defect_inc = self.plan.product_defect
         defective = (defect_inc is not None and product.product_id == defect_inc.product_id
                      and delivered.date() >= defect_inc.start and rng.random() < self.config.incident_settings.defect_rate)
         defect_id = defect_inc.id if defective else None
-        if defective and rng.random() < 0.45:
-            intent = "product_quality.defect" if rng.random() < 0.7 else "after_sales.return_request"
-            self._session(f"CS{order_id[1:]}Q", acct, delivered + timedelta(hours=rng.uniform(6, 96)), intent,
-                          order_id, rng, cs_slots, incident_id=defect_id)
+        complaint = None
+        if defective and rng.random() < self.config.driver_effects.defect_contact_rate:
+            intent = "product_quality.defect" if rng.random() < 0.8 else "after_sales.return_request"
+            start = delivered + timedelta(hours=rng.uniform(6, 96))
+            contacts.append((start, self._session(f"CS{order_id[1:]}Q", acct, start, intent, order_id, rng, cs_slots,
+                                                  incident_id=defect_id)))
         elif not defective and rng.random() < 0.09:
-            self._session(f"CS{order_id[1:]}Q", acct, delivered + timedelta(hours=rng.uniform(2, 120)),
-                          weighted(rng, AFTER_DELIVERY_CHAT), order_id, rng, cs_slots)
+            start = delivered + timedelta(hours=rng.uniform(2, 120))
+            complaint = weighted(rng, AFTER_DELIVERY_CHAT)
+            contacts.append((start, self._session(f"CS{order_id[1:]}Q", acct, start, complaint, order_id, rng,
+                                                  cs_slots)))
         issue = "defect" if defective else ("late" if is_late else None)
         incident_id = defect_id or (delay_id if is_late else None)
         if rng.random() < (0.55 if issue else 0.28):
             self._review(acct, product, order_id, platform, delivered, issue, incident_id, cs_slots, rng)
-        if rng.random() < (0.2 if issue else 0.09):
-            self._nps(acct, product, order_id, platform, delivered, issue, incident_id, cs_slots, rng)
+        events["product_problem"] = defective or (complaint or "").startswith("product_quality.")
+        self._nps(acct, product, order_id, platform, delivered + timedelta(hours=rng.uniform(24, 150)), events,
+                  contacts, incident_id, cs_slots, rng)
 
     def _count_delay(self, carrier: str, region: str, ship_day: date, is_late: bool) -> None:
         inc = self.plan.delivery_delay
@@ -420,7 +433,8 @@ class World:
 
     # ----------------------------------------------------------------- voices
     def _session(self, session_id: str, acct: Account, start: datetime, intent: str, order_id: str | None,
-                 rng: random.Random, slots: text.Slots, incident_id: str | None = None) -> None:
+                 rng: random.Random, slots: text.Slots, incident_id: str | None = None) -> bool:
+        """Emit one service session with its messages; returns whether it ended resolved."""
         platform = acct.platform
         lang = text.pick_language(rng)
         polarity = SUB_INTENT_BY_CODE[intent].polarity
@@ -484,6 +498,7 @@ class World:
             "agent_id": agent if transferred else f"bot-{rng.randint(1, 4):02d}", "is_resolved": resolved,
             "is_transferred": transferred, "satisfaction_score": score, "started_at": ts(start, platform),
             "ended_at": ts(ended, platform)})
+        return resolved
 
     def _review(self, acct: Account, product: Product, order_id: str, platform: str, delivered: datetime,
                 issue: str | None, incident_id: str | None, slots: text.Slots, rng: random.Random) -> None:
@@ -515,24 +530,31 @@ class World:
         if ok and label and incident_id:
             self.stats.incident_voice[incident_id] += 1
 
-    def _nps(self, acct: Account, product: Product, order_id: str, platform: str, delivered: datetime,
-             issue: str | None, incident_id: str | None, slots: text.Slots, rng: random.Random) -> None:
-        submitted = delivered + timedelta(hours=rng.uniform(24, 150))
-        if issue == "defect":
-            score = rng.randint(0, 4)
-        elif issue == "late":
-            score = rng.randint(2, 6)
-        else:
-            score = rng.choices((10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-                                (0.30, 0.25, 0.17, 0.11, 0.05, 0.04, 0.03, 0.02, 0.01, 0.01, 0.01))[0]
+    def _nps(self, acct: Account, product: Product, order_id: str, platform: str, submitted: datetime,
+             events: dict[str, bool], contacts: list[tuple[datetime, bool]], incident_id: str | None,
+             slots: text.Slots, rng: random.Random) -> None:
+        """Maybe emit the order's NPS answer: a baseline score minus the penalties of what happened
+        before ``submitted`` (``DriverEffects``); its drivers are kept for ``drivers.json``."""
+        effects = self.config.driver_effects
+        events = {**events, "unresolved_session": any(start < submitted and not resolved
+                                                       for start, resolved in contacts)}
+        problem = events.get("late_delivery") or events.get("lost_parcel") or events.get("product_problem")
+        if rng.random() >= (effects.survey_rate_with_issue if problem else effects.survey_rate):
+            return
+        baseline = rng.choices([s for s, _ in effects.baseline], [w for _, w in effects.baseline])[0]
+        score = max(0, baseline - effects.penalty(events))
         if score >= 9:
             intent, incident_id = weighted(rng, POSITIVE_REVIEW), None
         elif score >= 7:
             intent, incident_id = weighted(rng, NEUTRAL_REVIEW), None
-        elif issue == "defect":
+        elif events.get("product_problem") and self.plan.product_defect and incident_id == self.plan.product_defect.id:
             intent = "product_quality.defect"
-        elif issue == "late":
+        elif events.get("product_problem"):
+            intent, incident_id = weighted(rng, NEGATIVE_REVIEW[:2]), None
+        elif events.get("late_delivery"):
             intent = "logistics.delivery_delay"
+        elif events.get("lost_parcel"):
+            intent, incident_id = "logistics.tracking_no_update", None
         else:
             intent, incident_id = weighted(rng, NEGATIVE_REVIEW), None
         has_text = rng.random() < (0.65 if score <= 6 else 0.4)
@@ -545,6 +567,8 @@ class World:
             "product_id": product.product_id if rng.random() < 0.7 else None, "score": score,
             "verbatim": text.render(intent, lang, slots, rng, channel="post") if has_text else None,
             "submitted_at": ts(submitted, platform)}, label)
+        if ok:
+            self.stats.nps_answers.append((tuple(name for name in effects.NAMES if events.get(name)), baseline))
         if ok and label and incident_id:
             self.stats.incident_voice[incident_id] += 1
 

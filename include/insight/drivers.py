@@ -16,8 +16,23 @@ verbatim's service element, ...). For each driver:
   tested together (``scipy.stats.false_discovery_control``), so a long list of themes does
   not produce significant drivers by chance;
 * ``detractor_lift``: detractor rate with the theme / without it;
-* ``rank``: by impact, most negative first ("fix first"), among drivers with at least
-  ``min_support`` answers; smaller drivers are listed with rank null.
+* ``effect_adjusted`` / ``impact_adjusted`` (operational drivers only): the raw comparison
+  above is confounded when drivers come together (a late parcel often brings an unresolved
+  chat, so "NPS without unresolved chats" also drops most late parcels). The operational
+  flags are therefore also fitted jointly, as in regression key-driver analysis: ordinary
+  least squares of the per-answer contribution on all operational flags
+  (``statsmodels.OLS``, HC3 heteroskedasticity-robust errors). ``effect_adjusted`` is a
+  flag's coefficient (NPS points for the answers with it, the other flags held fixed) with
+  its 95 % interval and p-value; ``impact_adjusted`` = coefficient x support is the points
+  the overall NPS would gain (its negative) if the driver were fixed;
+* ``driver_kind``: ``operational`` (what happened to the order) or the theme family before
+  the colon (``element`` for ``element:<service element>``, ``topic`` for ``topic:<label>``);
+* ``rank``: within the driver kind, most negative first ("fix first"): operational drivers by
+  ``impact_adjusted``, text themes by ``impact`` (what detractors talk about is not a
+  cause, so it is not mixed into one list with causes). Only drivers with at least
+  ``min_support`` answers with and without the theme are ranked; smaller ones are listed
+  with rank null. ``q_value`` adjusts the p-value each row is ranked on (adjusted for
+  operational drivers).
 """
 
 from __future__ import annotations
@@ -31,7 +46,7 @@ import pandas as pd
 _CONTRIBUTION = {"promoter": 100.0, "passive": 0.0, "detractor": -100.0}
 
 DRIVER_COLUMNS = ("had_late_delivery", "had_lost_parcel", "had_failed_payment", "had_transfer_to_human",
-                  "had_unresolved_session")
+                  "had_unresolved_session", "had_product_complaint")
 
 
 def nps_contribution(scores: pd.Series) -> np.ndarray:
@@ -57,19 +72,23 @@ def driver_frame(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def key_drivers(scores: pd.Series, drivers: pd.DataFrame, *, min_support: int = 30,
-                confidence: float = 0.95) -> pd.DataFrame:
+                confidence: float = 0.95, operational: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Rank drivers of NPS (see the module doc for every column).
 
     Args:
         scores: 0-10 NPS answers, one per row.
         drivers: Boolean columns, one per driver, aligned with ``scores``.
         min_support: Answers with the theme (and without it) needed to rank a driver.
-        confidence: Level of the effect's interval.
+        confidence: Level of the effects' intervals.
+        operational: Columns fitted jointly for the adjusted effect (default: the columns of
+            ``drivers`` in ``DRIVER_COLUMNS`` or without a colon in their name).
 
     Returns:
-        One row per driver: driver, n_with, support, nps_with, nps_without, impact, effect,
-        effect_ci_low, effect_ci_high, p_value, q_value, detractor_rate_with,
-        detractor_rate_without, detractor_lift, rank; sorted by rank (unranked last).
+        One row per driver: driver, driver_kind, n_with, support, nps_with, nps_without,
+        impact, effect, effect_ci_low, effect_ci_high, p_value, impact_adjusted,
+        effect_adjusted, effect_adjusted_ci_low, effect_adjusted_ci_high, p_value_adjusted,
+        q_value, detractor_rate_with, detractor_rate_without, detractor_lift, rank; sorted by
+        kind (operational first) and rank (unranked last).
 
     Raises:
         ValueError: on misaligned input, no answers, or scores outside 0-10.
@@ -104,17 +123,57 @@ def key_drivers(scores: pd.Series, drivers: pd.DataFrame, *, min_support: int = 
         record["rankable"] = record["n_with"] >= min_support and len(without) >= min_support
         records.append(record)
     table = pd.DataFrame.from_records(records)
+    if operational is None:
+        operational = tuple(c for c in drivers.columns if c in DRIVER_COLUMNS or ":" not in c)
+    table["driver_kind"] = [("operational" if name in operational else name.split(":", 1)[0]) for name in table["driver"]]
+    adjusted = _adjusted_effects(contribution, drivers[[c for c in drivers.columns if c in operational]], confidence)
+    table = table.merge(adjusted, on="driver", how="left")
+    judged = table["p_value_adjusted"].where(table["driver_kind"] == "operational", table["p_value"])
     table["q_value"] = math.nan
-    tested = table["p_value"].notna()
+    tested = judged.notna()
     if tested.any():
-        table.loc[tested, "q_value"] = stats.false_discovery_control(table.loc[tested, "p_value"].to_numpy())
-    ranked = table[table["rankable"]].sort_values(["impact", "driver"]).index
-    table["rank"] = pd.Series(range(1, len(ranked) + 1), index=ranked, dtype="Int64")
-    table = table.sort_values(["rank", "impact"], na_position="last").drop(columns="rankable")
-    columns = ["driver", "n_with", "support", "nps_with", "nps_without", "impact", "effect", "effect_ci_low",
-               "effect_ci_high", "p_value", "q_value", "detractor_rate_with", "detractor_rate_without",
-               "detractor_lift", "rank"]
+        table.loc[tested, "q_value"] = stats.false_discovery_control(judged[tested].to_numpy())
+    table["rank_key"] = table["impact_adjusted"].where(table["driver_kind"] == "operational", table["impact"])
+    table["rank"] = pd.Series(pd.NA, index=table.index, dtype="Int64")
+    for _, group in table[table["rankable"] & table["rank_key"].notna()].groupby("driver_kind"):
+        order = group.sort_values(["rank_key", "driver"]).index
+        table.loc[order, "rank"] = range(1, len(order) + 1)
+    table["kind_order"] = (table["driver_kind"] != "operational").astype(int)
+    table = table.sort_values(["kind_order", "driver_kind", "rank", "rank_key"], na_position="last")
+    columns = ["driver", "driver_kind", "n_with", "support", "nps_with", "nps_without", "impact", "effect",
+               "effect_ci_low", "effect_ci_high", "p_value", "impact_adjusted", "effect_adjusted",
+               "effect_adjusted_ci_low", "effect_adjusted_ci_high", "p_value_adjusted", "q_value",
+               "detractor_rate_with", "detractor_rate_without", "detractor_lift", "rank"]
     return table[columns].reset_index(drop=True)
+
+
+def _adjusted_effects(contribution: np.ndarray, flags: pd.DataFrame, confidence: float) -> pd.DataFrame:
+    """OLS of the per-answer NPS contribution on all operational flags jointly (HC3 errors).
+
+    Returns one row per flag: driver, effect_adjusted (coefficient, points), its interval,
+    p_value_adjusted and impact_adjusted (coefficient x share of answers with the flag).
+    Flags that are constant, or collinear with the others, get nulls.
+    """
+    import statsmodels.api as sm
+
+    columns = ["driver", "effect_adjusted", "effect_adjusted_ci_low", "effect_adjusted_ci_high",
+               "p_value_adjusted", "impact_adjusted"]
+    usable = [c for c in flags.columns if 0 < flags[c].fillna(False).astype(bool).mean() < 1]
+    if not usable:
+        return pd.DataFrame({c: pd.Series(dtype="object" if c == "driver" else "float64") for c in columns})
+    design = sm.add_constant(flags[usable].fillna(False).astype(float).reset_index(drop=True), has_constant="add")
+    rank = np.linalg.matrix_rank(design.to_numpy())
+    records = []
+    if rank == design.shape[1] and len(design) > design.shape[1] + 1:
+        fit = sm.OLS(contribution, design).fit(cov_type="HC3")
+        interval = fit.conf_int(alpha=1 - confidence)
+        for name in usable:
+            coef = float(fit.params[name])
+            records.append({"driver": name, "effect_adjusted": coef, "effect_adjusted_ci_low": float(interval.loc[name, 0]),
+                            "effect_adjusted_ci_high": float(interval.loc[name, 1]),
+                            "p_value_adjusted": float(fit.pvalues[name]),
+                            "impact_adjusted": coef * float(design[name].mean())})
+    return pd.DataFrame.from_records(records, columns=columns)
 
 
 def _mean(values: np.ndarray) -> float:

@@ -46,12 +46,39 @@ def test_the_costly_driver_ranks_first_and_noise_is_not_significant():
     assert table.loc["had_late_delivery", "effect"] == pytest.approx(_nps(LATE) - _nps(BASE), abs=12)
     assert table.loc["had_late_delivery", "q_value"] < 0.001
     assert table.loc["noise", "q_value"] > 0.05
-    assert table.loc["praise", "impact"] > 0 and table.loc["praise", "rank"] == 3
+    assert table.loc["praise", "impact"] > 0 and table.loc["praise", "rank"] == 3  # one list: all three are flags
     # impact is the overall NPS minus the NPS without the theme
     contribution = nps_contribution(scores)
     late = drivers["had_late_delivery"].to_numpy()
     assert table.loc["had_late_delivery", "impact"] == pytest.approx(contribution.mean() - contribution[~late].mean())
     assert table.loc["had_late_delivery", "detractor_lift"] > 2
+
+
+def test_the_adjusted_effect_clears_a_driver_that_only_comes_with_a_costly_one():
+    # a transfer to a human happens mostly on late orders but costs nothing by itself
+    rng = np.random.default_rng(5)
+    n = 4000
+    late = rng.random(n) < 0.2
+    transfer = np.where(late, rng.random(n) < 0.6, rng.random(n) < 0.05)
+    scores = pd.Series(np.where(late, _answers(rng, LATE, n), _answers(rng, BASE, n)))
+    table = key_drivers(scores, pd.DataFrame({"had_late_delivery": late, "had_transfer_to_human": transfer}))
+    table = table.set_index("driver")
+    assert table.loc["had_transfer_to_human", "impact"] < -3  # the raw comparison blames it
+    low, high = table.loc["had_transfer_to_human", ["effect_adjusted_ci_low", "effect_adjusted_ci_high"]]
+    assert low <= 0 <= high and abs(table.loc["had_transfer_to_human", "impact_adjusted"]) < 1.5
+    assert table.loc["had_late_delivery", "effect_adjusted"] == pytest.approx(_nps(LATE) - _nps(BASE), abs=8)
+    assert table.loc["had_late_delivery", "rank"] == 1
+    assert set(table["driver_kind"]) == {"operational"}
+
+
+def test_text_themes_are_ranked_apart_from_operational_drivers():
+    scores, drivers = synthetic(3)
+    drivers = drivers.rename(columns={"praise": "element:praise", "noise": "element:noise"})
+    table = key_drivers(scores, drivers).set_index("driver")
+    assert table.loc["had_late_delivery", "driver_kind"] == "operational"
+    assert table.loc["had_late_delivery", "rank"] == 1 and table.loc["element:noise", "rank"] == 1
+    assert table.loc["element:praise", "rank"] == 2
+    assert pd.isna(table.loc["element:praise", "impact_adjusted"])  # themes are not fitted as causes
 
 
 def test_the_effect_interval_covers_the_true_effect_at_about_the_nominal_rate():

@@ -1,0 +1,132 @@
+"""Score the insight marts against a generated demo's ground truth (``xe eval drivers``).
+
+The demo generator (``include/demo``) lowers NPS answers for what happened to the order
+(``DriverEffects``) and writes the realised impact of each driver to
+``<landing>/_ground_truth/drivers.json``. The warehouse only sees operational facts, so each
+true driver is matched to the mart column that observes it (``TRUTH_TO_MART``). A product
+problem is seen only through a service session about the order on product quality, which
+not every customer with a defective unit opens (``DriverEffects.defect_contact_rate``), so
+its estimated impact is smaller than the true one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+#: Ground-truth driver -> the ``fct_nps_response_drivers`` column that observes it.
+TRUTH_TO_MART = {
+    "late_delivery": "had_late_delivery",
+    "lost_parcel": "had_lost_parcel",
+    "product_problem": "had_product_complaint",
+    "failed_payment": "had_failed_payment",
+    "unresolved_session": "had_unresolved_session",
+}
+
+
+class GroundTruthMissing(FileNotFoundError):
+    """The landing zone has no ``_ground_truth/drivers.json`` (not a generated demo, or an old one)."""
+
+
+def read_driver_truth(landing: Path) -> dict:
+    """The generator's ``drivers.json``.
+
+    Raises:
+        GroundTruthMissing: the file is absent.
+    """
+    path = Path(landing) / "_ground_truth" / "drivers.json"
+    if not path.exists():
+        raise GroundTruthMissing(f"{path} not found: score a landing zone written by `xe demo generate` "
+                                 "(regenerate it if it predates drivers.json)")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def nps_recount_mismatches(con) -> list[str]:
+    """Cells of ``agg_nps_weekly`` and ``agg_nps_touchpoint_weekly`` whose n, promoters,
+    detractors or NPS differ from a recount over ``fct_nps_responses`` (empty: all equal).
+
+    Args:
+        con: an open DuckDB connection to the warehouse.
+    """
+    facts = con.execute("select submitted_week, platform, product_category, touchpoint, nps_score "
+                        "from marts.fct_nps_responses").df()
+    problems: list[str] = []
+    for table, keys in (("agg_nps_weekly", ["submitted_week", "platform", "product_category"]),
+                        ("agg_nps_touchpoint_weekly", ["submitted_week", "touchpoint"])):
+        recount = facts.groupby(keys, dropna=False)["nps_score"].agg(
+            n="size", promoters=lambda s: int((s >= 9).sum()), detractors=lambda s: int((s <= 6).sum()))
+        recount["nps"] = 100.0 * (recount["promoters"] - recount["detractors"]) / recount["n"]
+        mart = con.execute(f"select {', '.join(keys)}, n_responses as n, promoters, detractors, nps "
+                           f"from marts.{table}").df().set_index(keys)
+        joined = recount.join(mart, how="outer", lsuffix="_recount")
+        for key, row in joined.iterrows():
+            if any(pd.isna(row[c]) for c in ("n", "n_recount")) or any(
+                    not math.isclose(float(row[f"{c}_recount"]), float(row[c]), abs_tol=1e-9)
+                    for c in ("n", "promoters", "detractors", "nps")):
+                problems.append(f"{table} {dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))}")
+    return problems
+
+
+def evaluate_drivers(landing: Path, warehouse: Path, *, min_support: int = 30) -> dict:
+    """Compare the key-driver ranking on the warehouse with the demo's ground truth.
+
+    Args:
+        landing: landing zone with ``_ground_truth/drivers.json``.
+        warehouse: DuckDB file built from that landing zone (``xe run`` or load + build).
+        min_support: passed to ``key_drivers`` (ranking of the full table only; the
+            comparison orders the matched drivers by their estimated impact whatever their
+            support, and reports each one's support).
+
+    Returns:
+        ``{"spearman", "top5": {"ours", "truth"}, "drivers": [...], "nps_recount_ok",
+        "nps_recount_mismatches", "answers", "answers_truth"}``; ``spearman`` is
+        ``scipy.stats.spearmanr`` between our ``impact_adjusted`` (the joint regression over
+        the operational flags, what ``rank`` orders them by) and the true impact over the
+        matched drivers (null when fewer than 3 have both); each driver also carries the
+        unadjusted impact (overall NPS minus NPS without it).
+
+    Raises:
+        GroundTruthMissing: no ``drivers.json``.
+        ValueError: the warehouse has no NPS answers.
+    """
+    from scipy import stats
+
+    from include.ingestion.warehouse import connect
+    from include.insight.drivers import driver_frame, key_drivers
+
+    truth = read_driver_truth(landing)
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute("select * from marts.fct_nps_response_drivers").df()
+        mismatches = nps_recount_mismatches(con)
+    if rows.empty:
+        raise ValueError(f"{warehouse} has no NPS answers in marts.fct_nps_response_drivers")
+    table = key_drivers(rows["nps_score"], driver_frame(rows), min_support=min_support).set_index("driver")
+    matched = []
+    for item in truth["drivers"]:
+        column = TRUTH_TO_MART.get(item["driver"])
+        if column is None or column not in table.index or item.get("impact") is None:
+            continue
+        ours = table.loc[column]
+        matched.append({"driver": item["driver"], "observed_as": column, "true_impact": item["impact"],
+                        "true_answers_with": item["answers_with"], "impact": _round(ours["impact_adjusted"]),
+                        "impact_unadjusted": _round(ours["impact"]), "n_with": int(ours["n_with"]),
+                        "effect_adjusted_ci": [_round(ours["effect_adjusted_ci_low"]),
+                                               _round(ours["effect_adjusted_ci_high"])],
+                        "q_value": _round(ours["q_value"], 6)})
+    spearman = None
+    usable = [m for m in matched if m["impact"] is not None]
+    if len(usable) >= 3:
+        spearman = round(float(stats.spearmanr([m["impact"] for m in usable],
+                                               [m["true_impact"] for m in usable]).statistic), 4)
+    ours_order = [m["driver"] for m in sorted(usable, key=lambda m: (m["impact"], m["driver"]))]
+    truth_order = [m["driver"] for m in sorted(matched, key=lambda m: (m["true_impact"], m["driver"]))]
+    return {"spearman": spearman, "top5": {"ours": ours_order[:5], "truth": truth_order[:5]},
+            "drivers": matched, "nps_recount_ok": not mismatches, "nps_recount_mismatches": mismatches[:10],
+            "answers": len(rows), "answers_truth": truth.get("answers"), "overall_nps_truth": truth.get("overall_nps")}
+
+
+def _round(value, digits: int = 3):
+    return None if value is None or pd.isna(value) else round(float(value), digits)
