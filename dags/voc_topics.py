@@ -16,7 +16,9 @@
   nothing.
 - `assign`: assigns every interaction with the saved model (no refit) and replaces its rows
   in `voc.*` (idempotent); emits `duckdb://warehouse/voc/doc_topics`.
-- `build_topic_marts`: `dbt build --select tag:topics`; a missing selection only logs a warning.
+- `build_topic_marts`: `dbt build --select tag:topics` (topic and product-finding marts); a
+  missing selection only logs a warning. Emits `duckdb://warehouse/marts/topics`, which the
+  `insight_drivers` DAG is scheduled on.
 
 **Notes.** DuckDB takes one writer: warehouse tasks use the pool `warehouse` and
 `max_active_runs=1`. Logic lives in `ml/` (see docs/topics.md); this file only wires tasks.
@@ -29,6 +31,7 @@ from airflow.sdk import Asset, Param, dag, task
 
 FCT_INTERACTIONS = Asset("duckdb://warehouse/marts/fct_interactions")
 DOC_TOPICS = Asset("duckdb://warehouse/voc/doc_topics")
+TOPIC_MARTS = Asset("duckdb://warehouse/marts/topics")
 
 
 @dag(
@@ -62,7 +65,7 @@ def voc_topics():
         print(f"fit: {fit_summary}")
         return assign_all()
 
-    @task(pool="warehouse")
+    @task(pool="warehouse", outlets=[TOPIC_MARTS])
     def build_topic_marts(assign_summary: dict) -> dict:
         from ml.pipeline import build_topic_models
 

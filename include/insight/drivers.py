@@ -38,6 +38,7 @@ verbatim's service element, ...). For each driver:
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -47,6 +48,13 @@ _CONTRIBUTION = {"promoter": 100.0, "passive": 0.0, "detractor": -100.0}
 
 DRIVER_COLUMNS = ("had_late_delivery", "had_lost_parcel", "had_failed_payment", "had_transfer_to_human",
                   "had_unresolved_session", "had_product_complaint")
+
+
+#: Columns of ``key_drivers``'s result, in order.
+COLUMNS = ("driver", "driver_kind", "n_with", "support", "nps_with", "nps_without", "impact", "effect",
+           "effect_ci_low", "effect_ci_high", "p_value", "impact_adjusted", "effect_adjusted",
+           "effect_adjusted_ci_low", "effect_adjusted_ci_high", "p_value_adjusted", "q_value",
+           "detractor_rate_with", "detractor_rate_without", "detractor_lift", "rank")
 
 
 def nps_contribution(scores: pd.Series) -> np.ndarray:
@@ -63,11 +71,13 @@ def nps_contribution(scores: pd.Series) -> np.ndarray:
 
 def driver_frame(rows: pd.DataFrame) -> pd.DataFrame:
     """Boolean driver columns from ``fct_nps_response_drivers`` rows: the operational flags plus
-    one ``element:<service element>`` column per verbatim service element seen."""
+    one ``element:<service element>`` column per verbatim service element seen and, when the
+    rows carry ``verbatim_topic_label``, one ``topic:<label>`` column per verbatim topic."""
     out = pd.DataFrame({name: rows[name].fillna(False).astype(bool) for name in DRIVER_COLUMNS if name in rows})
-    if "verbatim_service_element" in rows:
-        for element in sorted(rows["verbatim_service_element"].dropna().unique()):
-            out[f"element:{element}"] = rows["verbatim_service_element"].eq(element).fillna(False)
+    for column, prefix in (("verbatim_service_element", "element"), ("verbatim_topic_label", "topic")):
+        if column in rows:
+            for value in sorted(rows[column].dropna().unique()):
+                out[f"{prefix}:{value}"] = rows[column].eq(value).fillna(False).astype(bool)
     return out
 
 
@@ -113,7 +123,9 @@ def key_drivers(scores: pd.Series, drivers: pd.DataFrame, *, min_support: int = 
         record["effect"] = record["nps_with"] - record["nps_without"]
         record["effect_ci_low"] = record["effect_ci_high"] = record["p_value"] = math.nan
         if len(with_) >= 2 and len(without) >= 2 and (with_.std() > 0 or without.std() > 0):
-            test = stats.ttest_ind(with_, without, equal_var=False)
+            with warnings.catch_warnings():  # a group that is all detractors is constant: expected, not a loss
+                warnings.filterwarnings("ignore", "Precision loss", RuntimeWarning)
+                test = stats.ttest_ind(with_, without, equal_var=False)
             interval = test.confidence_interval(confidence)
             record.update(p_value=float(test.pvalue), effect_ci_low=float(interval.low),
                           effect_ci_high=float(interval.high))
@@ -140,11 +152,7 @@ def key_drivers(scores: pd.Series, drivers: pd.DataFrame, *, min_support: int = 
         table.loc[order, "rank"] = range(1, len(order) + 1)
     table["kind_order"] = (table["driver_kind"] != "operational").astype(int)
     table = table.sort_values(["kind_order", "driver_kind", "rank", "rank_key"], na_position="last")
-    columns = ["driver", "driver_kind", "n_with", "support", "nps_with", "nps_without", "impact", "effect",
-               "effect_ci_low", "effect_ci_high", "p_value", "impact_adjusted", "effect_adjusted",
-               "effect_adjusted_ci_low", "effect_adjusted_ci_high", "p_value_adjusted", "q_value",
-               "detractor_rate_with", "detractor_rate_without", "detractor_lift", "rank"]
-    return table[columns].reset_index(drop=True)
+    return table[list(COLUMNS)].reset_index(drop=True)
 
 
 def _adjusted_effects(contribution: np.ndarray, flags: pd.DataFrame, confidence: float) -> pd.DataFrame:

@@ -6,7 +6,8 @@ run each stage's real DAG with ``airflow dags test`` in order:
 
     ingest_landing   -> raw.*                     (landing files -> DuckDB, quarantine, audit)
     build_warehouse  -> staging/intermediate/marts (dbt via cosmos)
-    voc_topics       -> voc.* + marts.agg_topic_weekly (BERTopic topics, sentiment)
+    voc_topics       -> voc.* + marts.agg_topic_weekly, product findings (BERTopic topics, sentiment)
+    insight_drivers  -> insight.nps_key_drivers + marts.agg_nps_key_drivers (key drivers of NPS)
 
 Each DAG run's full log goes to ``data/logs/<dag_id>.log``; progress is printed per task.
 At the end it prints where every output is.
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from include.config import PROJECT_ROOT, settings
 
-STAGES = ("ingest_landing", "build_warehouse", "voc_topics")
+STAGES = ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers")
 DEFAULT_START = date(2026, 9, 21)
 
 
@@ -131,15 +132,22 @@ def print_outputs(timings: dict[str, float]) -> None:
     try:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_schema in ('raw', 'marts', 'voc') order by 1, 2").fetchall()
+            "where table_schema in ('raw', 'marts', 'voc', 'insight') order by 1, 2").fetchall()
         for schema, table in tables:
             count = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
             print(f"  {schema}.{table:32s} {count:>12,d} rows")
+        drivers = con.execute(
+            "select driver, impact_adjusted, effect_adjusted_ci_low, effect_adjusted_ci_high, n_with "
+            "from marts.agg_nps_key_drivers where driver_kind = 'operational' and driver_rank is not null "
+            "order by driver_rank limit 5").fetchall() if ("marts", "agg_nps_key_drivers") in tables else []
         quarantined = con.execute(
             "select reason, count(*) from (select regexp_replace(reason, '[(].*', '') as reason "
             "from raw._quarantine) group by 1 order by 2 desc limit 5").fetchall()
     finally:
         con.close()
+    if drivers:
+        print("  key drivers of NPS (fix first; impact in NPS points, adjusted): " + "; ".join(
+            f"{d} {impact:+.1f} (effect CI {low:.0f}..{high:.0f}, n={n})" for d, impact, low, high, n in drivers))
     if quarantined:
         print("  quarantine reasons (top 5): " + "; ".join(f"{r.strip()} ×{n}" for r, n in quarantined))
     print(f"""
@@ -147,8 +155,9 @@ def print_outputs(timings: dict[str, float]) -> None:
                        query: {cfg.home / '.venv' / 'bin' / 'python'} -c "import duckdb; duckdb.connect('{cfg.warehouse}', read_only=True).sql('show all tables').show()"
   landing zone         {cfg.landing_dir}   (ground truth: {cfg.landing_dir / '_ground_truth'})
   topic models         {cfg.model_dir}
-  insight marts        marts.agg_nps_weekly, agg_nps_touchpoint_weekly, agg_service_kpis_weekly (docs/bi_guide.md)
-                       key drivers of NPS: xe insight drivers
+  insight marts        marts.agg_nps_weekly, agg_nps_touchpoint_weekly, agg_service_kpis_weekly,
+                       agg_nps_key_drivers, fct_product_findings, agg_product_topic_weekly (docs/bi_guide.md)
+                       ad hoc: xe insight drivers [--since YYYY-MM-DD]; quality: xe eval drivers
   DAG run logs         {cfg.data_dir / 'logs'}
   Airflow metadata     {cfg.data_dir / 'airflow'}   (UI: make airflow-ui)
   dbt docs             make docs, then open dbt_project/target/index.html

@@ -105,7 +105,7 @@ def execution_config() -> ExecutionConfig:
 
 
 def render_config(*, select: list[str] | None = None, exclude: list[str] | None = None) -> RenderConfig:
-    """Render the main build: everything but ``tag:topics``; each node's tests run with it.
+    """Render the main build: everything but ``tag:topics`` and ``tag:insight``; each node's tests run with it.
 
     The graph comes from the manifest of ``include.warehouse.manifest`` (re-parsed only when
     the project changes), so parsing the DAG needs neither ``dbt ls`` nor the metadata DB.
@@ -113,7 +113,7 @@ def render_config(*, select: list[str] | None = None, exclude: list[str] | None 
     return RenderConfig(
         load_method=LoadMode.DBT_MANIFEST,
         select=select or [],
-        exclude=exclude if exclude is not None else ["tag:topics"],
+        exclude=exclude if exclude is not None else ["tag:topics", "tag:insight"],
         # watcher: the producer's single `dbt build` runs the tests; sensors report them per node
         test_behavior=TestBehavior.AFTER_EACH if cosmos_mode() == "watcher" else TestBehavior.BUILD,
         should_detach_multiple_parents_tests=cosmos_mode() == "per_model",

@@ -20,7 +20,7 @@ from pathlib import Path
 from include.config import settings
 
 TARGETS = ("duckdb", "postgres")
-MAIN_BUILD_ARGS = ("build", "--exclude", "tag:topics")
+MAIN_BUILD_ARGS = ("build", "--exclude", "tag:topics", "tag:insight")
 
 
 class DbtError(RuntimeError):

@@ -156,7 +156,7 @@ def run(scratch: Path, limit: int | None = None, shared_data: Path | None = None
     # accounts (no catalogue or accounts are landed here), which is expected
     run_dbt(["seed"], warehouse=warehouse, echo=False)
     print("dbt run ...", file=sys.stderr)
-    run_dbt(["run", "--exclude", "tag:topics"], warehouse=warehouse, echo=False)
+    run_dbt(["run", "--exclude", "tag:topics", "tag:insight"], warehouse=warehouse, echo=False)
     shares = other_share_by_dataset(warehouse)
     return {"reviews_read": len(reviews), "rows_loaded": result.rows_loaded,
             "rows_quarantined": result.rows_quarantined, "seconds": round(time.perf_counter() - started, 1),
