@@ -259,15 +259,18 @@ def eval_drivers(landing, warehouse, min_support, out, as_json) -> None:
     spearman: rank correlation of our adjusted impact (joint regression over the operational
     flags, see `xe insight drivers`) with the generator's counterfactual impact per driver; top5: both orders; nps_recount_ok:
     every cell of agg_nps_weekly and agg_nps_touchpoint_weekly equals a recount from
-    fct_nps_responses. Run it after `xe run` (or make run).
+    fct_nps_responses; defect_finding: whether the defect product's top finding in
+    fct_product_findings is the defect (by its mentions' true sub-intent) emerging after
+    launch (null before the topic engine ran). Run it after `xe run` (or make run).
     """
     from include.config import settings
-    from include.insight.evaluation import GroundTruthMissing, evaluate_drivers
+    from include.insight.evaluation import GroundTruthMissing, evaluate_defect_finding, evaluate_drivers
 
     cfg = settings()
     landing, warehouse = landing or cfg.landing_dir, warehouse or cfg.warehouse
     try:
         result = evaluate_drivers(landing, warehouse, min_support=min_support)
+        result["defect_finding"] = evaluate_defect_finding(landing, warehouse)
     except (GroundTruthMissing, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     stamp = Path(landing) / "_ground_truth" / "run_demo_args.json"
@@ -282,6 +285,13 @@ def eval_drivers(landing, warehouse, min_support, out, as_json) -> None:
             note(f"  {m['driver']:<20}{m['observed_as']:<28}{m['true_impact']:>12.2f}{adjusted:>10}"
                  f"{m['impact_unadjusted']:>12.2f}{m['n_with']:>6}")
         note(f"  NPS cells equal a recount from fct_nps_responses: {result['nps_recount_ok']}")
+        finding = result["defect_finding"]
+        if finding is None:
+            note("  defect product's top finding: n/a (no defect incident, or the topic engine has not run)")
+        else:
+            note(f"  defect product {finding['product_id']}: top finding topic {finding['topic_id']} "
+                 f"{finding['topic_label']!r}, mostly {finding['top_sub_intent']} ({finding['sub_intent_share']}), "
+                 f"emerging {finding['is_emerging']} -> ok {finding['ok']}")
     _save(out, _record("drivers", "drivers", str(landing), result["split"], result))
     emit_json(result)
 

@@ -130,3 +130,57 @@ def evaluate_drivers(landing: Path, warehouse: Path, *, min_support: int = 30) -
 
 def _round(value, digits: int = 3):
     return None if value is None or pd.isna(value) else round(float(value), digits)
+
+
+#: interaction_id prefix -> voice_labels.parquet source
+_PREFIX_SOURCE = {"msg": "cs_messages", "rev": "reviews", "nps": "nps_responses", "soc": "social_mentions"}
+
+
+def evaluate_defect_finding(landing: Path, warehouse: Path) -> dict | None:
+    """Is the defect product's top finding the defect, emerging after launch?
+
+    The product is the demo's ``product_defect`` incident (``incidents.json``); its top
+    finding is ``fct_product_findings`` with ``opportunity_rank = 1``. The finding is judged
+    by the true sub-intent of its mentions (``voice_labels.parquet``): the most frequent
+    must be ``product_quality.defect``.
+
+    Returns:
+        ``{"product_id", "topic_id", "topic_label", "top_sub_intent", "sub_intent_share",
+        "is_emerging", "ok"}``, or ``None`` when the demo has no defect incident or the
+        warehouse has no product findings yet (the topic engine has not run).
+    """
+    import pyarrow.parquet as pq
+
+    from include.ingestion.warehouse import connect
+
+    truth_dir = Path(landing) / "_ground_truth"
+    incidents = json.loads((truth_dir / "incidents.json").read_text(encoding="utf-8"))["incidents"]
+    defect = next((i for i in incidents if i["type"] == "product_defect"), None)
+    if defect is None:
+        return None
+    product_id = defect["keys"]["product_id"]
+    with connect(warehouse, read_only=True) as con:
+        exists = con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
+                             "and table_name = 'fct_product_findings'").fetchone()[0]
+        if not exists:
+            return None
+        top = con.execute("select topic_id, topic_label, is_emerging from marts.fct_product_findings "
+                          "where product_id = ? and opportunity_rank = 1", [product_id]).fetchone()
+        members = con.execute("select m.interaction_id from marts.fct_interaction_topics as m "
+                              "join marts.fct_interactions as i using (interaction_id) "
+                              "left join marts.fct_orders as o on o.order_id = i.order_id "
+                              "where m.topic_id = ? and coalesce(i.product_id, o.product_id) = ?",
+                              [top[0] if top else -99, product_id]).fetchall()
+    result = {"product_id": product_id, "topic_id": None, "topic_label": None, "top_sub_intent": None,
+              "sub_intent_share": None, "is_emerging": None, "ok": False}
+    if top is None:
+        return result
+    labels = pq.read_table(truth_dir / "voice_labels.parquet", columns=["source", "record_id", "sub_intent"]).to_pandas()
+    wanted = pd.DataFrame([(_PREFIX_SOURCE.get(i.split(":", 1)[0]), i.split(":", 1)[1]) for (i,) in members],
+                          columns=["source", "record_id"])
+    intents = wanted.merge(labels, on=["source", "record_id"], how="inner")["sub_intent"].value_counts()
+    result.update(topic_id=int(top[0]), topic_label=top[1], is_emerging=bool(top[2]))
+    if len(intents):
+        result.update(top_sub_intent=intents.index[0], sub_intent_share=round(float(intents.iloc[0] / intents.sum()), 3))
+    result["ok"] = result["top_sub_intent"] == "product_quality.defect" and bool(top[2])
+    return result

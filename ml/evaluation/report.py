@@ -29,13 +29,15 @@ def load_results(paths: list[Path]) -> list[dict]:
         if not isinstance(record, dict) or not {"kind", "result", "split"} <= set(record):
             raise ValueError(f"{file} is not a saved evaluation result (kind, split, result)")
         records.append(record)
-    order = {"demo": 0, "topics": 1, "mixed": 1, "sentiment": 2, "tagging": 3}
+    order = {"demo": 0, "drivers": 0, "topics": 1, "mixed": 1, "sentiment": 2, "tagging": 3}
     return sorted(records, key=lambda r: (order.get(r["kind"], 9), r.get("name", "")))
 
 
 def _fmt(value) -> str:
     if value is None:
         return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.3f}"
     if isinstance(value, int):
@@ -58,6 +60,14 @@ def _row(record: dict) -> list[str]:
                    f"(keywords alone {_fmt(r.get('tagging_rule_accuracy'))}); language accuracy "
                    f"{_fmt(r.get('language_accuracy'))}")
         return ["pipeline output vs ground truth", record["name"], split, figures, _fmt(r.get("n_with_topic"))]
+    if kind == "drivers":
+        finding = r.get("defect_finding") or {}
+        figures = (f"Spearman {_fmt(r.get('spearman'))} of the driver ranking vs the true impacts; ours "
+                   f"{' > '.join((r.get('top5') or {}).get('ours', []))}; truth "
+                   f"{' > '.join((r.get('top5') or {}).get('truth', []))}; NPS cells = recount "
+                   f"{_fmt(r.get('nps_recount_ok'))}; defect product's top finding is the emerging defect "
+                   f"{_fmt(finding.get('ok')) if finding else 'n/a'}")
+        return ["key drivers vs ground truth", record["name"], split, figures, _fmt(r.get("answers"))]
     if kind == "tagging":
         figures = f"service-element accuracy {_fmt(r.get('accuracy'))} / macro-F1 {_fmt(r.get('macro_f1'))}"
         return ["tagging (keywords)", record["name"], split, figures, _fmt(r.get("n"))]

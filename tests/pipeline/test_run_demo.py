@@ -20,7 +20,7 @@ def test_run_demo_drives_every_dag_and_fills_every_layer(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "include.cli", "run", "--weeks", "3", "--scale", "0.15"],
                           env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    for dag_id in ("ingest_landing", "build_warehouse", "voc_topics"):
+    for dag_id in ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers"):
         assert f"{dag_id} succeeded" in proc.stdout
     assert "=== Outputs ===" in proc.stdout
 
@@ -29,6 +29,10 @@ def test_run_demo_drives_every_dag_and_fills_every_layer(tmp_path):
         voice = con.execute("select count(*) from marts.fct_interactions").fetchone()[0]
         assigned = con.execute("select count(*), count(distinct interaction_id) from voc.doc_topics").fetchone()
         weekly = con.execute("select count(*) from marts.agg_topic_weekly").fetchone()[0]
+        drivers = con.execute("select count(*), count(*) filter (where driver_kind = 'operational') "
+                              "from marts.agg_nps_key_drivers").fetchone()
+        findings = con.execute("select count(*) from marts.fct_product_findings").fetchone()[0]
+        product_weeks = con.execute("select count(*) from marts.agg_product_topic_weekly").fetchone()[0]
     finally:
         con.close()
     assert voice > 500
@@ -37,6 +41,8 @@ def test_run_demo_drives_every_dag_and_fills_every_layer(tmp_path):
     assert 0 < scores["topic_nmi"] <= 1 and 0 < scores["sentiment_accuracy"] <= 1
     assert assigned == (voice, voice), "every interaction gets exactly one topic row"
     assert weekly > 0
+    assert drivers[1] >= 5 and drivers[0] > drivers[1], "operational drivers and verbatim themes are published"
+    assert product_weeks > 0 and findings > 0
     assert any((tmp_path / "models").iterdir()), "a versioned topic model was saved"
 
     # A second run with the same arguments reuses the demo data and changes no counts.
