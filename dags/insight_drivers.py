@@ -4,8 +4,8 @@
 **Purpose.** Publish the key drivers of NPS for BI: compute them over the latest window of
 answers (`include/insight/drivers.py`: NPS with and without each driver, impact in points,
 Welch and regression-adjusted effects with 95 % intervals, FDR q-values), replace
-`insight.nps_key_drivers`, then build the dbt models tagged `insight`
-(`marts.agg_nps_key_drivers`, with its contract and tests).
+`insight.nps_key_drivers`, then build `marts.agg_nps_key_drivers` (dbt, tag
+`insight`, with its contract and tests).
 
 **Schedule.** On the Asset `duckdb://warehouse/marts/topics`, which `voc_topics` emits once
 the topic marts are built, so verbatim topics are candidate drivers too.

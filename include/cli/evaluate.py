@@ -296,6 +296,45 @@ def eval_drivers(landing, warehouse, min_support, out, as_json) -> None:
     emit_json(result)
 
 
+@eval_group.command("alerts")
+@landing_option
+@warehouse_option
+@_OUT
+@json_option
+def eval_alerts(landing, warehouse, out, as_json) -> None:
+    """Risk alerts vs the demo's injected incidents (_ground_truth/incidents.json).
+
+    recall: incidents with an alert on a matching series (their keys, or 30 %+ of the alert's
+    voice evidence labelled with the incident); precision: alerts matching an incident / all
+    alerts; max_delay_days: latest first alert after an incident's start; alerts: alerting
+    series; episodes: grouped alerts. Run after `xe run` (the topic engine must have run).
+    """
+    from include.config import settings
+    from include.insight.evaluation import GroundTruthMissing, evaluate_alerts
+
+    cfg = settings()
+    landing, warehouse = landing or cfg.landing_dir, warehouse or cfg.warehouse
+    try:
+        result = evaluate_alerts(landing, warehouse)
+    except GroundTruthMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    stamp = Path(landing) / "_ground_truth" / "run_demo_args.json"
+    demo_args = json.loads(stamp.read_text()) if stamp.exists() else {}
+    result = {**result, "split": f"demo seed {demo_args['seed']}" if "seed" in demo_args else "demo"}
+    if not as_json:
+        note(f"risk alerts vs injected incidents ({result['split']}): recall {result['recall']}, precision "
+             f"{result['precision']}, max delay {result['max_delay_days']} day(s); {result['episodes']} alerts "
+             f"({result['alerts_medium_plus']} medium+) from {result['alerts']} alerting series, "
+             f"detector {result['seconds']} s")
+        for item in result["incidents"]:
+            note(f"  {item['id']:<14} {item['type']:<15} start {item['start']}  first alert {item['first_alert']}  "
+                 f"delay {item['delay_days']}")
+        for item in result["unmatched"]:
+            note(f"  unmatched: {item['alert_id']} {item['severity']} {item['first_seen']} {item['entity']}")
+    _save(out, _record("alerts", "alerts", str(landing), result["split"], result))
+    emit_json(result)
+
+
 @eval_group.command("real-reviews")
 @click.option("--scratch", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Scratch folder (default <EE_DATA_DIR>/real_reviews).")

@@ -11,7 +11,7 @@ from include.cli.common import emit_json, json_option, note, warehouse_option
 
 @click.group("insight")
 def insight() -> None:
-    """Insight over the warehouse marts: key drivers of NPS (docs/bi_guide.md)."""
+    """Insight over the warehouse marts: key drivers of NPS, risk alerts (docs/bi_guide.md)."""
 
 
 @insight.command("publish")
@@ -22,8 +22,8 @@ def insight() -> None:
 @warehouse_option
 @json_option
 def publish(window_days, min_support, warehouse, as_json) -> None:
-    """Write insight.nps_key_drivers and build the dbt models tagged insight
-    (marts.agg_nps_key_drivers): what the insight_drivers DAG runs. One JSON line last."""
+    """Write insight.nps_key_drivers and build marts.agg_nps_key_drivers: what the
+    insight_drivers DAG runs. One JSON line last."""
     from include.insight.publish import build_insight_models, write_key_drivers
 
     summary = write_key_drivers(warehouse, window_days=window_days, min_support=min_support)
@@ -79,3 +79,50 @@ def drivers(since, min_support, top, warehouse, as_json) -> None:
                         "q_value"]].round(2).to_string(index=False))
     emit_json({"answers": len(rows), "min_support": min_support,
                "drivers": table.head(top).astype(object).where(table.head(top).notna(), None).to_dict("records")})
+
+
+@insight.command("alerts")
+@click.option("--write/--no-write", default=True, show_default=True,
+              help="Replace insight.risk_alerts and build marts.fct_risk_alerts (what the risk_alerts DAG runs); "
+                   "--no-write only prints.")
+@click.option("--min-severity", type=click.Choice(["low", "medium", "high", "critical"]), default="low",
+              show_default=True, help="Lowest severity printed.")
+@warehouse_option
+@json_option
+def alerts(write, min_severity, warehouse, as_json) -> None:
+    """Public-opinion risk alerts: complaint spikes per topic, service element, product,
+    platform, social site, carrier x region and payment failure code, one alert per episode
+    (docs/risk_alerts.md). One JSON line last."""
+    from include.insight.alerts import SEVERITIES
+
+    wanted = SEVERITIES[SEVERITIES.index(min_severity):]
+    if write:
+        from include.insight.publish import build_insight_models
+        from include.insight.risk import write_risk_alerts
+
+        summary = write_risk_alerts(warehouse)
+        summary["dbt"] = build_insight_models(warehouse, select="fct_risk_alerts")
+        from include.ingestion.warehouse import connect
+
+        with connect(warehouse, read_only=True) as con:
+            table = con.execute("select * from insight.risk_alerts order by first_seen, alert_id").df()
+    else:
+        from include.ingestion.warehouse import connect
+        from include.insight.risk import detect_risks
+
+        with connect(warehouse, read_only=True) as con:
+            table, scored = detect_risks(con)
+        summary = {"alerts": len(table), "series_scored": int(scored[["series_type", "series_key"]]
+                                                             .drop_duplicates().shape[0])}
+    shown = table[table["severity"].isin(wanted)]
+    if not as_json:
+        note(f"{len(table)} risk alert(s); {len(shown)} at {min_severity} or above:")
+        for row in shown.itertuples():
+            note(f"  {row.alert_id} {row.severity:<8} {row.status:<8} {row.first_seen}..{row.last_seen} "
+                 f"{row.entity}: {row.observed} vs {row.expected:.1f} expected; {row.series_keys[:120]}")
+            if row.sample_text_1:
+                note(f"      e.g. {str(row.sample_text_1)[:100]}")
+    summary["alerts_shown"] = shown[["alert_id", "severity", "status", "entity", "first_seen", "last_seen",
+                                     "series_keys", "observed"]].astype(str).to_dict("records")
+    summary.pop("new_or_ongoing", None)
+    emit_json(summary)

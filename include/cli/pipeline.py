@@ -40,15 +40,19 @@ def demo() -> None:
               help="Share of rows given a malformed twin or duplicate.")
 @click.option("--incidents", default="all", show_default=True,
               help="Comma list of delivery_delay, product_defect, coupon_failure, social_surge; or all / none.")
+@click.option("--incident-placement", type=click.Choice(["default", "seeded"]), default="default", show_default=True,
+              help="default: the documented places (docs/demo_data.md); seeded: carrier, region, weeks and "
+                   "products drawn from --seed, to test detectors on incidents placed elsewhere.")
 @click.option("--quiet", is_flag=True, help="No progress output, only the summary.")
 @json_option
-def demo_generate(weeks, scale, seed, start, landing, fmt, bad_row_rate, incidents, quiet, as_json) -> None:
+def demo_generate(weeks, scale, seed, start, landing, fmt, bad_row_rate, incidents, incident_placement, quiet,
+                  as_json) -> None:
     """Write the demo landing zone (every contract source, ground truth in _ground_truth/).
 
     The output is a pure function of the arguments: a re-run replaces the window's
     partitions with byte-identical files. See docs/demo_data.md.
     """
-    from include.demo.config import INCIDENT_TYPES, GeneratorConfig
+    from include.demo.config import INCIDENT_TYPES, GeneratorConfig, IncidentSettings
     from include.demo.generate import generate
 
     chosen = incidents.strip().lower()
@@ -62,8 +66,10 @@ def demo_generate(weeks, scale, seed, start, landing, fmt, bad_row_rate, inciden
         if unknown:
             raise click.BadParameter(f"unknown incident type(s) {', '.join(unknown)}; choose from "
                                      f"{', '.join(INCIDENT_TYPES)}, 'all' or 'none'", param_hint="--incidents")
+    placement = IncidentSettings.placed_by_seed(seed, weeks) if incident_placement == "seeded" else IncidentSettings()
     summary = generate(GeneratorConfig(weeks=weeks, scale=scale, seed=seed, start=start, out=landing, fmt=fmt,
-                                       bad_row_rate=bad_row_rate, incidents=kinds, quiet=quiet or as_json))
+                                       bad_row_rate=bad_row_rate, incidents=kinds, incident_settings=placement,
+                                       quiet=quiet or as_json))
     if as_json:
         emit_json({"interactions": summary.interactions, "voice_texts": summary.voice_texts,
                    "rows": summary.rows, "seconds": round(summary.seconds, 1)})

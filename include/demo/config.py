@@ -26,6 +26,8 @@ class IncidentSettings:
         surge_product_id: product the social complaint surge is about.
         surge_days: length of the surge in days.
         surge_multiplier: surge posts per day as a multiple of normal daily posts.
+        delay_week: week (0-based) of the delivery delay; ``None``: the middle week.
+        surge_start_share: where in the window the social surge starts (0..1).
     """
 
     delay_carrier: str = "ZTO"
@@ -37,6 +39,27 @@ class IncidentSettings:
     surge_product_id: str = "SKU10013"
     surge_days: int = 3
     surge_multiplier: float = 4.0
+    delay_week: int | None = None
+    surge_start_share: float = 0.7
+
+    @classmethod
+    def placed_by_seed(cls, seed: int, weeks: int = 8) -> IncidentSettings:
+        """Incidents placed elsewhere, drawn from ``seed``: another carrier and region, another
+        week for the delay, another launch for the defect, another product and start for the
+        surge (``xe demo generate --incident-placement seeded``); the coupon failure stays on
+        the latest festival promotion (it needs one). Used to check a detector tuned on the
+        default placement."""
+        import random
+
+        from include.demo.catalog import REGIONS
+
+        rng = random.Random(f"incident-placement-{seed}")
+        carriers = ["SF", "YTO", "CAINIAO"]  # carriers big enough to see a one-region delay within a day
+        regions = [r for r, _, w in REGIONS if w >= 9 and r != cls.delay_region]
+        return cls(delay_carrier=rng.choice(carriers), delay_region=rng.choice(regions),
+                   delay_week=rng.randrange(1, max(2, weeks - 1)), defect_product_index=rng.choice((0, 2)),
+                   surge_product_id=rng.choice(("SKU10003", "SKU10009", "SKU10021", "SKU10027")),
+                   surge_start_share=rng.choice((0.3, 0.45, 0.55, 0.85)))
 
 
 @dataclass(frozen=True)
@@ -174,17 +197,19 @@ class IncidentPlan:
 def plan_incidents(config: GeneratorConfig, products: list[Product], promotions: list[Promotion]) -> IncidentPlan:
     """Place the requested incidents inside the window.
 
-    * delivery_delay: the middle week (``weeks // 2``), 7 days, one carrier and region.
+    * delivery_delay: ``delay_week`` (default the middle week), 7 days, one carrier and region: shipments
+      promised for delivery in those days (a hub disruption) arrive days late.
     * product_defect: the chosen in-window launch, from ``defect_after_days`` after launch.
     * coupon_failure: the first two days of the latest festival promotion with a coupon that
       starts inside the window (else a weekend flash sale, else the new-customer coupon).
-    * social_surge: ``surge_days`` days starting at 70 % of the window.
+    * social_surge: ``surge_days`` days starting at ``surge_start_share`` (70 %) of the window.
     """
     s = config.incident_settings
     last = config.end - timedelta(days=1)
     chosen: dict[str, Incident] = {}
     if "delivery_delay" in config.incidents:
-        start = config.start + timedelta(days=7 * (config.weeks // 2))
+        week = config.weeks // 2 if s.delay_week is None else min(max(0, s.delay_week), config.weeks - 1)
+        start = config.start + timedelta(days=7 * week)
         end = min(last, start + timedelta(days=6 if config.weeks > 1 else 2))
         chosen["delivery_delay"] = Incident(
             "INC-DELAY-1", "delivery_delay", start, end, carrier=s.delay_carrier, region=s.delay_region,
@@ -215,7 +240,7 @@ def plan_incidents(config: GeneratorConfig, products: list[Product], promotions:
             promotion_id=promo.promotion_id, coupon_code=promo.coupon_code,
             description=f"coupon {promo.coupon_code} of {promo.name_en} is rejected at payment; orders stay unpaid")
     if "social_surge" in config.incidents:
-        start = config.start + timedelta(days=int(config.days * 0.7))
+        start = config.start + timedelta(days=int(config.days * s.surge_start_share))
         end = min(last, start + timedelta(days=s.surge_days - 1))
         chosen["social_surge"] = Incident(
             "INC-SOCIAL-1", "social_surge", start, end, product_id=s.surge_product_id,

@@ -82,7 +82,7 @@ def expected_signals(plan: IncidentPlan, stats: Stats, days_in_window: int) -> d
         inc = plan.delivery_delay
         d = stats.delay
         out[inc.id] = {
-            "metric": "late share of delivered shipments for carrier+region, by shipped local date "
+            "metric": "late share of delivered shipments for carrier+region, by promised local date "
                       "(late = delivered event_at > promised_at)",
             "incident_late_rate": _rate(d.get("incident_window")),
             "incident_shipments": d["incident_window"][1] if "incident_window" in d else 0,

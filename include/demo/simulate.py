@@ -339,7 +339,7 @@ class World:
         promise_h = catalog.PROMISE_HOURS[platform]
         promised = paid_at + timedelta(hours=promise_h)
         delay_inc = self.plan.delivery_delay
-        in_delay = (delay_inc is not None and delay_inc.covers(shipped.date()) and carrier == delay_inc.carrier
+        in_delay = (delay_inc is not None and delay_inc.covers(promised.date()) and carrier == delay_inc.carrier
                     and region == delay_inc.region)
         late = rng.random() < (self.config.incident_settings.delay_late_rate if in_delay else 0.05)
         transit_h = (promised - shipped).total_seconds() / 3600
@@ -370,7 +370,7 @@ class World:
             delivered_exported = delivered_exported or (kind == "delivered" and ok)
         is_late = delivered > promised
         if delivered_exported:
-            self._count_delay(carrier, region, shipped.date(), is_late)
+            self._count_delay(carrier, region, promised.date(), is_late)
         cs_slots = text.Slots(**{**slots.__dict__, "carrier": catalog.CARRIER_ZH[carrier],
                                  "carrier_en": catalog.CARRIER_EN[carrier], "region": region,
                                  "region_en": catalog.REGION_EN[region],
@@ -420,12 +420,12 @@ class World:
         self._nps(acct, product, order_id, platform, delivered + timedelta(hours=rng.uniform(24, 150)), events,
                   contacts, incident_id, cs_slots, rng)
 
-    def _count_delay(self, carrier: str, region: str, ship_day: date, is_late: bool) -> None:
+    def _count_delay(self, carrier: str, region: str, promise_day: date, is_late: bool) -> None:
         inc = self.plan.delivery_delay
         if inc is None:
             group = "all"
         elif carrier == inc.carrier and region == inc.region:
-            group = "incident_window" if inc.covers(ship_day) else "same_keys_outside_window"
+            group = "incident_window" if inc.covers(promise_day) else "same_keys_outside_window"
         else:
             group = "other_shipments"
         self.stats.delay[group][0] += is_late

@@ -184,3 +184,82 @@ def evaluate_defect_finding(landing: Path, warehouse: Path) -> dict | None:
         result.update(top_sub_intent=intents.index[0], sub_intent_share=round(float(intents.iloc[0] / intents.sum()), 3))
     result["ok"] = result["top_sub_intent"] == "product_quality.defect" and bool(top[2])
     return result
+
+
+def _alert_matches(alert: pd.Series, incident: dict, evidence_incident: pd.Series) -> bool:
+    """An alert is about an incident when it overlaps the incident's days (one day of slack)
+    and either names the incident's keys or at least 30 % of its voice evidence is labelled
+    with the incident in ``voice_labels.parquet``."""
+    start, end = pd.Timestamp(incident["start"]), pd.Timestamp(incident["end"])
+    if pd.Timestamp(alert["first_seen"]) > end + pd.Timedelta(days=1) or \
+            pd.Timestamp(alert["last_seen"]) < start - pd.Timedelta(days=1):
+        return False
+    keys, series = incident["keys"], alert["series_keys"].split("; ")
+    if incident["type"] == "delivery_delay" and f"carrier_region:{keys['carrier']} | {keys['region']}" in series:
+        return True
+    if incident["type"] in ("product_defect", "social_surge") and (
+            f"product:{keys['product_id']}" in series or alert["entity"] == f"product:{keys['product_id']}"):
+        return True
+    if incident["type"] == "coupon_failure" and "payment_failure:COUPON_INVALID" in series:
+        return True
+    if alert["evidence_kind"] == "interaction" and alert["evidence"]:
+        labelled = evidence_incident.reindex(alert["evidence"])
+        return bool((labelled == incident["id"]).mean() >= 0.3)
+    return False
+
+
+def evaluate_alerts(landing: Path, warehouse: Path, settings=None) -> dict:
+    """Risk alerts on a demo warehouse vs the injected incidents (``incidents.json``).
+
+    Returns:
+        ``{"recall", "precision", "precision_medium_plus", "max_delay_days", "alerts"
+        (series alerts), "episodes" (grouped alerts), "alerts_medium_plus", "incidents":
+        [per incident: id, type, start, detected, first_alert, delay_days, alert_ids],
+        "unmatched": [alerts matching no incident], "seconds"}``; recall and precision are
+        null when there is nothing to divide by (no incidents / no alerts).
+    """
+    import time
+
+    import pyarrow.parquet as pq
+
+    from include.ingestion.warehouse import connect
+    from include.insight.alerts import DetectorSettings
+    from include.insight.risk import detect_risks
+
+    truth_dir = Path(landing) / "_ground_truth"
+    if not (truth_dir / "incidents.json").exists():
+        raise GroundTruthMissing(f"{truth_dir / 'incidents.json'} not found: score a landing zone written by "
+                                 "`xe demo generate`")
+    incidents = json.loads((truth_dir / "incidents.json").read_text(encoding="utf-8"))["incidents"]
+    labels = pq.read_table(truth_dir / "voice_labels.parquet", columns=["source", "record_id", "incident_id"]).to_pandas()
+    prefix = {v: k for k, v in _PREFIX_SOURCE.items()}
+    labels.index = labels["source"].map(prefix) + ":" + labels["record_id"]
+    evidence_incident = labels["incident_id"]
+    began = time.perf_counter()
+    with connect(warehouse, read_only=True) as con:
+        alerts, _ = detect_risks(con, settings or DetectorSettings())
+    seconds = time.perf_counter() - began
+    per_incident, matched_alerts = [], set()
+    for incident in incidents:
+        hits = alerts[[_alert_matches(a, incident, evidence_incident) for _, a in alerts.iterrows()]]
+        matched_alerts.update(hits["alert_id"])
+        first = min(hits["first_seen"]) if len(hits) else None
+        delay = max(0, (pd.Timestamp(first) - pd.Timestamp(incident["start"])).days) if first is not None else None
+        per_incident.append({"id": incident["id"], "type": incident["type"], "start": incident["start"],
+                             "detected": bool(len(hits)), "first_alert": None if first is None else str(first),
+                             "delay_days": delay, "alert_ids": hits["alert_id"].tolist()})
+    medium_plus = alerts["severity"].isin(["medium", "high", "critical"])
+    delays = [p["delay_days"] for p in per_incident if p["delay_days"] is not None]
+    unmatched = alerts[~alerts["alert_id"].isin(matched_alerts)]
+    return {
+        "recall": round(sum(p["detected"] for p in per_incident) / len(per_incident), 4) if per_incident else None,
+        "precision": round(len(matched_alerts) / len(alerts), 4) if len(alerts) else None,
+        "precision_medium_plus": round(alerts[medium_plus]["alert_id"].isin(matched_alerts).mean(), 4)
+        if medium_plus.any() else None,
+        "max_delay_days": max(delays) if delays else None,
+        "alerts": int(alerts.attrs.get("series_alerts", len(alerts))), "episodes": len(alerts),
+        "alerts_medium_plus": int(medium_plus.sum()), "incidents": per_incident,
+        "unmatched": unmatched[["alert_id", "entity", "first_seen", "severity", "series_keys"]].astype(str)
+        .to_dict("records"),
+        "seconds": round(seconds, 2),
+    }

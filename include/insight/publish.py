@@ -100,8 +100,10 @@ def write_key_drivers(warehouse: Path | str | None = None, *, window_days: int |
     return summary
 
 
-def build_insight_models(warehouse: Path | str | None = None) -> dict:
-    """``dbt build --select tag:insight``: the marts over the tables this module writes.
+def build_insight_models(warehouse: Path | str | None = None, select: str = "agg_nps_key_drivers") -> dict:
+    """``dbt build --select <select>``: a mart over a table the insight layer writes
+    (``agg_nps_key_drivers`` over ``insight.nps_key_drivers``, ``fct_risk_alerts`` over
+    ``insight.risk_alerts``).
 
     Returns:
         ``{"status": "built", "seconds": ...}``.
@@ -111,5 +113,5 @@ def build_insight_models(warehouse: Path | str | None = None) -> dict:
     """
     from include.warehouse.dbt_runner import run_dbt
 
-    run = run_dbt(["build", "--select", "tag:insight"], warehouse=warehouse)
+    run = run_dbt(["build", "--select", select], warehouse=warehouse)
     return {"status": "built", "seconds": round(run.seconds, 1)}

@@ -8,6 +8,7 @@ run each stage's real DAG with ``airflow dags test`` in order:
     build_warehouse  -> staging/intermediate/marts (dbt via cosmos)
     voc_topics       -> voc.* + marts.agg_topic_weekly, product findings (BERTopic topics, sentiment)
     insight_drivers  -> insight.nps_key_drivers + marts.agg_nps_key_drivers (key drivers of NPS)
+    risk_alerts      -> insight.risk_alerts + marts.fct_risk_alerts (complaint-spike alerts, notifier)
 
 Each DAG run's full log goes to ``data/logs/<dag_id>.log``; progress is printed per task.
 At the end it prints where every output is.
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from include.config import PROJECT_ROOT, settings
 
-STAGES = ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers")
+STAGES = ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers", "risk_alerts")
 DEFAULT_START = date(2026, 9, 21)
 
 
@@ -140,6 +141,9 @@ def print_outputs(timings: dict[str, float]) -> None:
             "select driver, impact_adjusted, effect_adjusted_ci_low, effect_adjusted_ci_high, n_with "
             "from marts.agg_nps_key_drivers where driver_kind = 'operational' and driver_rank is not null "
             "order by driver_rank limit 5").fetchall() if ("marts", "agg_nps_key_drivers") in tables else []
+        alerts = con.execute(
+            "select severity, status, first_seen, last_seen, entity, observed, expected from marts.fct_risk_alerts "
+            "order by first_seen, alert_id").fetchall() if ("marts", "fct_risk_alerts") in tables else []
         quarantined = con.execute(
             "select reason, count(*) from (select regexp_replace(reason, '[(].*', '') as reason "
             "from raw._quarantine) group by 1 order by 2 desc limit 5").fetchall()
@@ -148,6 +152,10 @@ def print_outputs(timings: dict[str, float]) -> None:
     if drivers:
         print("  key drivers of NPS (fix first; impact in NPS points, adjusted): " + "; ".join(
             f"{d} {impact:+.1f} (effect CI {low:.0f}..{high:.0f}, n={n})" for d, impact, low, high, n in drivers))
+    if alerts:
+        print(f"  risk alerts raised ({len(alerts)}; marts.fct_risk_alerts, xe insight alerts):")
+        for severity, status, first, last, entity, observed, expected in alerts:
+            print(f"    {severity:<8} {status:<8} {first}..{last}  {entity}: {observed} vs {expected:.1f} expected")
     if quarantined:
         print("  quarantine reasons (top 5): " + "; ".join(f"{r.strip()} ×{n}" for r, n in quarantined))
     print(f"""
@@ -156,8 +164,9 @@ def print_outputs(timings: dict[str, float]) -> None:
   landing zone         {cfg.landing_dir}   (ground truth: {cfg.landing_dir / '_ground_truth'})
   topic models         {cfg.model_dir}
   insight marts        marts.agg_nps_weekly, agg_nps_touchpoint_weekly, agg_service_kpis_weekly,
-                       agg_nps_key_drivers, fct_product_findings, agg_product_topic_weekly (docs/bi_guide.md)
-                       ad hoc: xe insight drivers [--since YYYY-MM-DD]; quality: xe eval drivers
+                       agg_nps_key_drivers, fct_product_findings, agg_product_topic_weekly, fct_risk_alerts
+                       (docs/bi_guide.md, docs/risk_alerts.md)
+                       ad hoc: xe insight drivers [--since YYYY-MM-DD]; quality: xe eval drivers, xe eval alerts
   DAG run logs         {cfg.data_dir / 'logs'}
   Airflow metadata     {cfg.data_dir / 'airflow'}   (UI: make airflow-ui)
   dbt docs             make docs, then open dbt_project/target/index.html

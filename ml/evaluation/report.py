@@ -29,7 +29,7 @@ def load_results(paths: list[Path]) -> list[dict]:
         if not isinstance(record, dict) or not {"kind", "result", "split"} <= set(record):
             raise ValueError(f"{file} is not a saved evaluation result (kind, split, result)")
         records.append(record)
-    order = {"demo": 0, "drivers": 0, "topics": 1, "mixed": 1, "sentiment": 2, "tagging": 3}
+    order = {"demo": 0, "drivers": 0, "alerts": 0, "topics": 1, "mixed": 1, "sentiment": 2, "tagging": 3}
     return sorted(records, key=lambda r: (order.get(r["kind"], 9), r.get("name", "")))
 
 
@@ -68,6 +68,11 @@ def _row(record: dict) -> list[str]:
                    f"{_fmt(r.get('nps_recount_ok'))}; defect product's top finding is the emerging defect "
                    f"{_fmt(finding.get('ok')) if finding else 'n/a'}")
         return ["key drivers vs ground truth", record["name"], split, figures, _fmt(r.get("answers"))]
+    if kind == "alerts":
+        figures = (f"recall {_fmt(r.get('recall'))} / precision {_fmt(r.get('precision'))} of risk alerts vs "
+                   f"injected incidents, max delay {_fmt(r.get('max_delay_days'))} day(s), {_fmt(r.get('episodes'))} "
+                   f"alerts ({_fmt(r.get('alerts_medium_plus'))} medium+)")
+        return ["risk alerts vs incidents", record["name"], split, figures, _fmt(r.get("alerts"))]
     if kind == "tagging":
         figures = f"service-element accuracy {_fmt(r.get('accuracy'))} / macro-F1 {_fmt(r.get('macro_f1'))}"
         return ["tagging (keywords)", record["name"], split, figures, _fmt(r.get("n"))]

@@ -25,18 +25,16 @@ def test_ground_truth_lists_every_incident(signal_run):
 def test_delivery_delay_spike(signal_run, signal_rows):
     inc = signal_run.incidents["delivery_delay"]
     carrier, region = inc["keys"]["carrier"], inc["keys"]["region"]
-    shipped, delivered, promised, keys = {}, {}, {}, {}
+    delivered, promised, keys = {}, {}, {}
     for e in signal_rows["logistics_events"].rows:
         keys[e.order_id] = (e.carrier, e.region)
         promised[e.order_id] = e.promised_at
-        if e.event_type == "shipped":
-            shipped[e.order_id] = local_date(e.event_at)
-        elif e.event_type == "delivered":
+        if e.event_type == "delivered":
             delivered[e.order_id] = e.event_at
     groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for oid, at in delivered.items():
         same = keys[oid] == (carrier, region)
-        group = ("incident" if _within(shipped[oid], inc) else "same_keys") if same else "other"
+        group = ("incident" if _within(local_date(promised[oid]), inc) else "same_keys") if same else "other"
         groups[group][0] += at > promised[oid]
         groups[group][1] += 1
     rate = {g: late / n for g, (late, n) in groups.items()}

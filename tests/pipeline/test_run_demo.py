@@ -20,7 +20,7 @@ def test_run_demo_drives_every_dag_and_fills_every_layer(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "include.cli", "run", "--weeks", "3", "--scale", "0.15"],
                           env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    for dag_id in ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers"):
+    for dag_id in ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers", "risk_alerts"):
         assert f"{dag_id} succeeded" in proc.stdout
     assert "=== Outputs ===" in proc.stdout
 
@@ -33,6 +33,8 @@ def test_run_demo_drives_every_dag_and_fills_every_layer(tmp_path):
                               "from marts.agg_nps_key_drivers").fetchone()
         findings = con.execute("select count(*) from marts.fct_product_findings").fetchone()[0]
         product_weeks = con.execute("select count(*) from marts.agg_product_topic_weekly").fetchone()[0]
+        alerts = con.execute("select count(*) from marts.fct_risk_alerts").fetchone()[0]
+        raw_alerts = con.execute("select count(*) from insight.risk_alerts").fetchone()[0]
     finally:
         con.close()
     assert voice > 500
@@ -43,6 +45,7 @@ def test_run_demo_drives_every_dag_and_fills_every_layer(tmp_path):
     assert weekly > 0
     assert drivers[1] >= 5 and drivers[0] > drivers[1], "operational drivers and verbatim themes are published"
     assert product_weeks > 0 and findings > 0
+    assert alerts == raw_alerts  # the alerts mart is built (it may be empty on 3 small weeks)
     assert any((tmp_path / "models").iterdir()), "a versioned topic model was saved"
 
     # A second run with the same arguments reuses the demo data and changes no counts.
