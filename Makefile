@@ -59,6 +59,7 @@ bench: install ## benchmarks that print figures (xe bench ...)
 	$(XE) bench demo --scales 1,10
 	$(XE) bench ingestion
 	$(XE) bench topics --n 20000
+	$(XE) bench alerts --interactions 1000000
 
 # Every figure of the README's quality table, each with its split (xe eval ...; results in data/eval/).
 SHARED ?= $(or $(EE_SHARED_DATA),../shared/data)

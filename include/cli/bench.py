@@ -67,3 +67,17 @@ def bench_topics(n, assign_n, assign_fit_n, phases) -> None:
     from include.bench.topics import run_bench
 
     emit_json(run_bench(n, assign_n, assign_fit_n, phases))
+
+
+@bench.command("alerts")
+@click.option("--warehouse", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="Time the detector on this warehouse (after the topic engine ran) instead of a synthetic one.")
+@click.option("--interactions", type=click.IntRange(min=1000), default=1_000_000, show_default=True,
+              help="Size of the synthetic warehouse.")
+@click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Scratch folder (default: a temporary directory).")
+def bench_alerts(warehouse, interactions, workdir) -> None:
+    """Risk detector (signals, scoring, grouping): wall time and peak RSS."""
+    from include.bench.alerts import run_bench
+
+    emit_json(run_bench(warehouse, interactions, workdir))

@@ -13,7 +13,11 @@ predicts, in **volume** and in **share**:
   past promotion days are used when there are ``min_history_days`` of them (promotion days
   behave differently; day-of-week and traffic swings are absorbed by the exposure);
 * share: expected = baseline rate (count / exposure, pooled) x today's exposure; volume:
-  expected = baseline mean count. Each is tested with a negative-binomial upper tail
+  expected = baseline mean count. Counts are summed over windows ending today (1, 2 and 3
+  days: a small series that stays high is caught before any single day is extreme), the
+  smallest window p-value is Bonferroni-corrected for the windows tried, and the day itself
+  must still be at least ``min_ratio`` x its expected count (so the days after a spike do
+  not alert on the spike's window). Each is tested with a negative-binomial upper tail
   (``scipy.stats.nbinom``, variance = mu + ``dispersion`` x mu^2, which allows for the
   day-to-day overdispersion of complaint counts); the day's p-value is the larger of the two
   (both must be surprising: a Double 11 traffic surge raises volume but not share, a quiet
@@ -57,6 +61,8 @@ class DetectorSettings:
         fdr: false-discovery rate per day (Benjamini-Hochberg).
         dispersion: negative-binomial overdispersion alpha (variance = mu + alpha mu^2).
         persistence_days: consecutive anomalous days a ``low`` anomaly needs to alert.
+        windows: lengths (days, ending today) the count is also summed over, so a small
+            series that stays high for a few days is caught even when no single day is.
         cooldown_days: gap (days) that still continues the same alert.
         severity_levels: (severity, min ratio, min z) from the highest down; below all: low.
     """
@@ -69,8 +75,9 @@ class DetectorSettings:
     dispersion: float = 0.1
     persistence_days: int = 2
     cooldown_days: int = 3
+    windows: tuple[int, ...] = (1, 2, 3)
     severity_levels: tuple[tuple[str, float, float], ...] = field(default=(
-        ("critical", 8.0, 8.0), ("high", 4.0, 6.0), ("medium", 2.5, 4.0)))
+        ("critical", 8.0, 8.0), ("high", 4.0, 6.0), ("medium", 2.5, 3.5)))
 
     def validate(self) -> None:
         """Raise ``ValueError`` for settings that cannot work."""
@@ -80,6 +87,8 @@ class DetectorSettings:
             raise ValueError(f"fdr must be in (0, 1), got {self.fdr}")
         if self.dispersion < 0 or self.min_count < 1 or self.min_ratio < 1:
             raise ValueError("dispersion >= 0, min_count >= 1 and min_ratio >= 1 are required")
+        if not self.windows or min(self.windows) < 1 or max(self.windows) > self.baseline_days:
+            raise ValueError("windows must be day counts between 1 and baseline_days")
 
 
 def _nbinom_sf(count: np.ndarray, mu: np.ndarray, alpha: float) -> np.ndarray:
@@ -105,8 +114,10 @@ def score(signals: pd.DataFrame, settings: DetectorSettings = DetectorSettings()
 
     Returns:
         ``signals`` plus ``expected`` (share-based expected count), ``expected_volume``,
-        ``ratio``, ``p_value``, ``q_value``, ``z``, ``is_anomaly``, ``severity`` (null when
-        not anomalous); days without enough history have null scores.
+        ``window_days`` / ``window_count`` / ``window_expected`` (the window with the
+        smallest p), ``ratio`` (its observed / expected), ``p_value``, ``q_value``, ``z``,
+        ``is_anomaly``, ``severity`` (null when not anomalous); days without enough history
+        have null scores.
     """
     from scipy import stats
 
@@ -120,8 +131,9 @@ def score(signals: pd.DataFrame, settings: DetectorSettings = DetectorSettings()
     for _, idx in scored[scored["p_value"].notna()].groupby("day").groups.items():
         scored.loc[idx, "q_value"] = stats.false_discovery_control(scored.loc[idx, "p_value"].to_numpy())
     scored["z"] = stats.norm.isf(scored["p_value"].clip(lower=1e-300))
-    scored["is_anomaly"] = ((scored["q_value"] <= settings.fdr) & (scored["count"] >= settings.min_count)
-                            & (scored["ratio"] >= settings.min_ratio)).fillna(False).astype(bool)
+    scored["is_anomaly"] = ((scored["q_value"] <= settings.fdr) & (scored["window_count"] >= settings.min_count)
+                            & (scored["ratio"] >= settings.min_ratio) & (scored["count"] > 0)
+                            & (scored["count"] >= settings.min_ratio * scored["expected"])).fillna(False).astype(bool)
     scored["severity"] = None
     level = pd.Series("low", index=scored.index, dtype=object)
     for name, min_ratio, min_z in reversed(settings.severity_levels):
@@ -140,9 +152,11 @@ def _score_series(series: pd.DataFrame, settings: DetectorSettings, promo: set) 
     expected = np.full(n, np.nan)
     expected_volume = np.full(n, np.nan)
     p_value = np.full(n, np.nan)
+    best = np.zeros((n, 3))  # window days, window count, window expected (the window with the smallest p)
     usable = np.ones(n, dtype=bool)  # not anomalous so far: may serve as history
     active = np.flatnonzero(count > 0)
     born = int(active[0]) if len(active) else n  # history starts at the series' first event (a launch, a new topic)
+    windows = settings.windows
     for t in range(n):
         lo = max(born, t - settings.baseline_days)
         history = np.arange(lo, t)
@@ -154,19 +168,30 @@ def _score_series(series: pd.DataFrame, settings: DetectorSettings, promo: set) 
         exp_hist = exposure[history].sum()
         # pooled share with one pseudo-count so a series that was always quiet is not "infinitely" surprised
         rate = (count[history].sum() + 1.0) / (exp_hist + max(exposure[history].mean(), 1.0))
-        mu_share = rate * exposure[t] if exposure[t] > 0 else count[history].mean()
-        mu_volume = (count[history].sum() + 1.0) / (len(history) + 1.0)
-        expected[t], expected_volume[t] = mu_share, mu_volume
-        p_share = _nbinom_sf(np.array([count[t]]), np.array([mu_share]), settings.dispersion)[0]
-        p_volume = _nbinom_sf(np.array([count[t]]), np.array([mu_volume]), settings.dispersion)[0]
-        p_value[t] = max(p_share, p_volume)
-        ratio = count[t] / max(mu_share, 1e-9)
-        if count[t] >= settings.min_count and ratio >= settings.min_ratio and p_value[t] < settings.fdr:
+        expected[t] = rate * exposure[t] if exposure[t] > 0 else count[history].mean()
+        expected_volume[t] = (count[history].sum() + 1.0) / (len(history) + 1.0)
+        smallest = np.inf
+        for w in windows:
+            span = slice(t - w + 1, t + 1)
+            if t - w + 1 < 0 or np.isnan(expected[span]).any():
+                continue
+            observed, mu_share, mu_volume = count[span].sum(), expected[span].sum(), expected_volume[span].sum()
+            p = max(_nbinom_sf(np.array([observed]), np.array([mu_share]), settings.dispersion)[0],
+                    _nbinom_sf(np.array([observed]), np.array([mu_volume]), settings.dispersion)[0])
+            if p < smallest:
+                smallest, best[t] = p, (w, observed, mu_share)
+        p_value[t] = min(1.0, smallest * len(windows))  # Bonferroni over the windows tried
+        ratio = best[t, 1] / max(best[t, 2], 1e-9)
+        if (best[t, 1] >= settings.min_count and ratio >= settings.min_ratio and p_value[t] < settings.fdr
+                and count[t] >= settings.min_ratio * expected[t]):
             usable[t] = False  # a candidate anomaly never becomes baseline
     out = series.copy()
     out["expected"] = expected
     out["expected_volume"] = expected_volume
-    out["ratio"] = np.where(np.isnan(expected), np.nan, count / np.maximum(expected, 1e-9))
+    out["window_days"] = best[:, 0].astype(int)
+    out["window_count"] = best[:, 1]
+    out["window_expected"] = np.where(np.isnan(expected), np.nan, best[:, 2])
+    out["ratio"] = np.where(np.isnan(expected), np.nan, best[:, 1] / np.maximum(best[:, 2], 1e-9))
     out["p_value"] = p_value
     return out
 
