@@ -69,6 +69,7 @@ eval: install ## score topics, sentiment and tagging on ../shared/data and the d
 	$(XE) eval demo --json --out $(EVAL_DIR)/demo.json
 	$(XE) eval drivers --json --out $(EVAL_DIR)/drivers.json
 	$(XE) eval alerts --json --out $(EVAL_DIR)/alerts.json
+	$(XE) eval unpaid --json --out $(EVAL_DIR)/unpaid.json
 	$(XE) eval topics --json --name banking77 --input $(SHARED)/banking77/test.csv --text-col text --label-col category --out $(EVAL_DIR)/topics_banking77.json
 	$(XE) eval topics --json --name online_shopping_10_cats --input $(SHARED)/online_shopping_10_cats/online_shopping_10_cats.csv --text-col review --label-col cat --sample 10000 --out $(EVAL_DIR)/topics_online_shopping.json
 	$(XE) eval sentiment --json --name marc_zh --input $(SHARED)/marc_zh/marc_zh.csv --text-col text --label-col label --split test --out $(EVAL_DIR)/sentiment_marc_zh.json

@@ -335,6 +335,49 @@ def eval_alerts(landing, warehouse, out, as_json) -> None:
     emit_json(result)
 
 
+@eval_group.command("unpaid")
+@landing_option
+@warehouse_option
+@_OUT
+@json_option
+def eval_unpaid(landing, warehouse, out, as_json) -> None:
+    """Unpaid-order reasons vs the demo's true reasons (_ground_truth/unpaid_orders.parquet).
+
+    accuracy: primary reason right on orders whose reason shows in the data (a failed attempt
+    or a chat); unknown_precision: of orders called `unknown`, the share where nothing shows;
+    unknown_recall: of those, the share called `unknown`; per_reason: n, accuracy, how often
+    called and precision; coupon_incident: top reason of the coupon incident's unpaid orders.
+    Run after `xe run` (or `xe insight unpaid`).
+    """
+    from include.config import settings
+    from include.insight.evaluation import GroundTruthMissing, evaluate_unpaid
+
+    cfg = settings()
+    landing, warehouse = landing or cfg.landing_dir, warehouse or cfg.warehouse
+    try:
+        result = evaluate_unpaid(landing, warehouse)
+    except GroundTruthMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    stamp = Path(landing) / "_ground_truth" / "run_demo_args.json"
+    demo_args = json.loads(stamp.read_text()) if stamp.exists() else {}
+    result = {**result, "split": f"demo seed {demo_args['seed']}" if "seed" in demo_args else "demo"}
+    if not as_json:
+        note(f"unpaid-order reasons vs truth ({result['split']}, {result['n']:,} orders, "
+             f"{result['n_observable']:,} observable): accuracy {result['accuracy']}, unknown precision "
+             f"{result['unknown_precision']}, unknown recall {result['unknown_recall']}")
+        note(f"  {'reason':<28}{'n':>6}{'accuracy':>10}{'called':>8}{'precision':>11}")
+        for r in result["per_reason"]:
+            acc = "n/a" if r["accuracy"] is None else f"{r['accuracy']:.3f}"
+            prec = "n/a" if r["precision"] is None else f"{r['precision']:.3f}"
+            note(f"  {r['reason']:<28}{r['n']:>6}{acc:>10}{r['called']:>8}{prec:>11}")
+        if result["coupon_incident"]:
+            c = result["coupon_incident"]
+            note(f"  coupon incident {c['promotion_id']}: {c['unpaid_orders']} unpaid orders, top reason "
+                 f"{c['top_reason']} ({c['top_share']})")
+    _save(out, _record("unpaid", "unpaid", str(landing), result["split"], result))
+    emit_json(result)
+
+
 @eval_group.command("real-reviews")
 @click.option("--scratch", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Scratch folder (default <EE_DATA_DIR>/real_reviews).")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -11,7 +12,7 @@ from include.cli.common import emit_json, json_option, note, warehouse_option
 
 @click.group("insight")
 def insight() -> None:
-    """Insight over the warehouse marts: key drivers of NPS, risk alerts (docs/bi_guide.md)."""
+    """Insight over the warehouse marts: key drivers of NPS, risk alerts, unpaid orders (docs/bi_guide.md)."""
 
 
 @insight.command("publish")
@@ -125,4 +126,59 @@ def alerts(write, min_severity, warehouse, as_json) -> None:
     summary["alerts_shown"] = shown[["alert_id", "severity", "status", "entity", "first_seen", "last_seen",
                                      "series_keys", "observed"]].astype(str).to_dict("records")
     summary.pop("new_or_ongoing", None)
+    emit_json(summary)
+
+
+@insight.command("unpaid")
+@click.option("--write/--no-write", default=True, show_default=True,
+              help="Replace insight.unpaid_order_reasons, build the unpaid marts and export the recovery list "
+                   "(what the unpaid_orders DAG runs); --no-write only prints the reasons.")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Recovery-list CSV (default <EE_DATA_DIR>/exports/unpaid_recovery_list.csv).")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Recovery-list rows printed.")
+@warehouse_option
+@json_option
+def unpaid(write, csv_path, top, warehouse, as_json) -> None:
+    """"Ordered but not paid": why each unpaid order was not paid (payment failure by kind,
+    coupon / promotion error, price, shipping fee, stock / delivery time, unanswered question,
+    address / account, unknown), the follow-up list by order value x recoverability, and
+    recovered GMV (docs/unpaid_orders.md). Reads marts.fct_unpaid_orders (built by `xe build`).
+    One JSON line last."""
+    import pandas as pd
+
+    from include.ingestion.warehouse import connect
+
+    if not write:
+        from include.insight.unpaid import attribute, read_inputs
+
+        with connect(warehouse, read_only=True) as con:
+            table = attribute(read_inputs(con))
+        primary = table[table["is_primary"]]["reason"].value_counts()
+        if not as_json:
+            note(f"{table['order_id'].nunique():,} unpaid orders; primary reasons:")
+            note(primary.to_string())
+        emit_json({"orders": int(table["order_id"].nunique()), "primary": {r: int(n) for r, n in primary.items()}})
+        return
+    from include.insight.publish import build_insight_models
+    from include.insight.unpaid import export_recovery_list, write_unpaid_reasons
+
+    summary = write_unpaid_reasons(warehouse)
+    summary["dbt"] = build_insight_models(warehouse, select="fct_unpaid_order_reasons+")
+    summary["recovery_list"] = export_recovery_list(warehouse, csv_path)
+    if not as_json:
+        with connect(warehouse, read_only=True) as con:
+            weekly = con.execute("select reason, sum(unpaid_orders) as unpaid, sum(recovered_orders) as recovered, "
+                                 "sum(recovered_gmv) as recovered_gmv from marts.agg_unpaid_recovery_weekly "
+                                 "group by reason order by unpaid desc").df()
+            head = con.execute("select priority_rank, order_id, order_value, reason, recoverability, "
+                               "expected_recovered_value, suggested_action_en from marts.fct_unpaid_recovery_list "
+                               f"order by priority_rank limit {int(top)}").df()
+        rec = summary["recovery_list"]
+        note(f"{summary['orders']:,} unpaid orders -> {summary['table']}; recovered GMV by primary reason:")
+        with pd.option_context("display.width", 160, "display.max_columns", 20):
+            note(weekly.to_string(index=False))
+            note(f"recovery list: {rec['orders']:,} orders worth {rec['order_value']:,.2f} CNY, expected "
+                 f"recovery {rec['expected_recovered_value']:,.2f} CNY -> {rec['path']}")
+            note(head.to_string(index=False))
     emit_json(summary)

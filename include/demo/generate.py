@@ -5,7 +5,7 @@ Usage::
     xe demo generate --weeks 8 --seed 42 --start 2026-09-21 --scale 1.0
 
 Writes ``<out>/<source>/dt=YYYY-MM-DD/part-0000.<ext>`` for every source of the landing
-contract plus ``<out>/_ground_truth/`` (incidents, voice labels, malformed rows, NPS drivers). The output
+contract plus ``<out>/_ground_truth/`` (incidents, voice labels, malformed rows, NPS drivers, unpaid orders' reasons). The output
 is a pure function of the arguments: a re-run replaces the window's partitions with
 byte-identical files. See docs/demo_data.md.
 """
@@ -30,6 +30,7 @@ from include.demo.ground_truth import (
     write_bad_rows,
     write_drivers,
     write_incidents,
+    write_unpaid,
 )
 from include.demo.people import build_population
 from include.demo.simulate import World
@@ -138,6 +139,7 @@ def generate(config: GeneratorConfig) -> Summary:
     write_bad_rows(out / GROUND_TRUTH_DIR / "bad_rows.json", bad_rows)
     write_incidents(out / GROUND_TRUTH_DIR / "incidents.json", config, plan, world.stats)
     write_drivers(out / GROUND_TRUTH_DIR / "drivers.json", config, world.stats)
+    write_unpaid(out / GROUND_TRUTH_DIR / "unpaid_orders.parquet", world.stats)
     summary.seconds = wallclock.perf_counter() - began
     summary.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return summary

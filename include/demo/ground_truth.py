@@ -7,6 +7,9 @@
 * ``bad_rows.json``: every deliberately malformed row (source, file, line, kind).
 * ``drivers.json``: the key drivers of NPS as generated (``DriverEffects``): per driver its
   penalty, the answers it touched and its realised impact on the generated answers.
+* ``unpaid_orders.parquet``: one row per order not paid within 30 minutes of being placed,
+  with its true reason, whether anything in the data shows it (``observable``), the chat
+  that shows it, and when it was paid later (if it was).
 """
 
 from __future__ import annotations
@@ -206,3 +209,18 @@ def write_drivers(path: Path, config: GeneratorConfig, stats: Stats) -> None:
            **driver_truth(config.driver_effects, stats.nps_answers)}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+UNPAID_SCHEMA = pa.schema([
+    ("order_id", pa.string()), ("created_at", pa.string()), ("platform", pa.string()), ("amount", pa.float64()),
+    ("promotion_id", pa.string()), ("coupon_code", pa.string()), ("true_reason", pa.string()),
+    ("observable", pa.bool_()), ("chat_session_id", pa.string()), ("paid_at", pa.string()),
+    ("final_status", pa.string()), ("incident_id", pa.string()),
+])
+
+
+def write_unpaid(path: Path, stats: Stats) -> None:
+    """Write ``unpaid_orders.parquet`` (schema ``UNPAID_SCHEMA``; times are local, naive ISO text)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cols = {name: [row[name] for row in stats.unpaid] for name in UNPAID_SCHEMA.names}
+    pq.write_table(pa.Table.from_pydict(cols, schema=UNPAID_SCHEMA), path, compression="zstd")

@@ -82,6 +82,20 @@ SUB_INTENTS: tuple[SubIntent, ...] = (
         "Your promo price is way lower than what I paid, do you honour price protection?",
         "I paid {amount} more than today's price for the same {product}",
     ]),
+    _si("promotion.price_concern", "negative", [
+        "{product}有点贵啊，能不能再便宜点",
+        "别家同款才卖{amount}，你们这价格太高了",
+        "这个价格不太划算，等降价再买吧",
+        "还会降价吗？现在下单感觉亏了",
+        "{amount}块有点超预算，有没有优惠",
+        "价格能少一点吗，诚心要",
+    ], [
+        "The {product} is a bit pricey, any chance of a discount?",
+        "Another shop sells the same thing for {amount}, why is yours more expensive?",
+        "Will the price drop soon? I'd rather wait",
+        "That's over my budget, is there any cheaper option?",
+        "Too expensive for what it is, can you do a better price?",
+    ]),
     _si("promotion.rules_question", "neutral", [
         "请问满{amount}减多少？可以叠加店铺券吗",
         "这次活动的规则是什么，跨店满减怎么算",
@@ -276,6 +290,18 @@ SUB_INTENTS: tuple[SubIntent, ...] = (
         "I entered the wrong address for order {order}, can I change it?",
         "Can you update my delivery address? I just moved",
         "The recipient phone number is wrong, how do I fix it?",
+    ]),
+    _si("logistics.shipping_fee", "neutral", [
+        "为什么还要{amount}元运费，不包邮吗",
+        "{region}包邮吗？运费太贵了",
+        "满多少可以免运费",
+        "邮费比东西还贵，能免一下吗",
+        "配送费怎么这么高",
+    ], [
+        "Why is there a {amount} yuan shipping fee? Isn't shipping free?",
+        "Do you offer free shipping to {region}? The delivery charge is too high",
+        "How much do I need to spend to get free delivery?",
+        "Postage costs more than the item, can you waive it?",
     ]),
     _si("logistics.damaged_package", "negative", [
         "快递到了箱子都压扁了，{product}也摔坏了",

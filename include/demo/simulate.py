@@ -30,6 +30,31 @@ METHODS = (("alipay", 0.45), ("wechat_pay", 0.30), ("card", 0.10), ("huabei", 0.
 FAILURES = (("INSUFFICIENT_FUNDS", 0.30), ("BANK_DECLINED", 0.20), ("TIMEOUT", 0.30), ("RISK_CONTROL", 0.20))
 SITES = (("weibo", 0.40), ("xiaohongshu", 0.30), ("douyin", 0.20), ("zhihu", 0.10))
 
+# "Ordered but not paid": an order not paid within UNPAID_WINDOW gets a true reason. One seen at
+# payment (its last failed attempt's code) is always observable; an order abandoned without an
+# attempt gets a reason from ABANDON_REASONS that shows only in a chat, and only for
+# ABANDON_CHAT_RATE of them (the rest leave no signal: the honest answer is "unknown").
+# RECOVERY_RATE: chance the order is paid later anyway (retry, reminder, answered question).
+UNPAID_WINDOW = timedelta(minutes=30)
+FAILURE_REASON = {"INSUFFICIENT_FUNDS": "payment_insufficient_funds", "BANK_DECLINED": "payment_bank_declined",
+                  "TIMEOUT": "payment_timeout", "RISK_CONTROL": "payment_risk_control",
+                  "COUPON_INVALID": "coupon_promotion_error"}
+ABANDON_REASONS = (("price_concern", 0.28), ("shipping_fee_concern", 0.14), ("stock_delivery_concern", 0.14),
+                   ("unanswered_question", 0.20), ("address_account_problem", 0.12),
+                   ("coupon_promotion_error", 0.12))
+ABANDON_CHAT_RATE = 0.7
+REASON_CHAT = {"price_concern": ("promotion.price_concern",), "shipping_fee_concern": ("logistics.shipping_fee",),
+               "stock_delivery_concern": ("product_consultation.stock_availability",),
+               "unanswered_question": ("product_consultation.size_spec", "product_consultation.usage",
+                                       "product_consultation.authenticity", "product_consultation.shelf_life"),
+               "address_account_problem": ("logistics.wrong_address", "account.login_problem",
+                                           "account.change_phone"),
+               "coupon_promotion_error": ("promotion.coupon_not_applicable",)}
+RECOVERY_RATE = {"payment_insufficient_funds": 0.35, "payment_bank_declined": 0.40, "payment_timeout": 0.55,
+                 "payment_risk_control": 0.25, "coupon_promotion_error": 0.30, "price_concern": 0.15,
+                 "shipping_fee_concern": 0.20, "stock_delivery_concern": 0.30, "unanswered_question": 0.35,
+                 "address_account_problem": 0.45}
+
 POSITIVE_REVIEW = (("product_quality.praise", 0.45), ("logistics.fast_delivery", 0.20),
                    ("promotion.good_deal", 0.13), ("after_sales.service_praise", 0.08), ("other.brand_love", 0.14))
 NEUTRAL_REVIEW = (("product_quality.average", 0.75), ("other.suggestion", 0.25))
@@ -126,6 +151,7 @@ class Stats:
     social: dict[str, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0.0]))
     incident_voice: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     nps_answers: list[tuple[tuple[str, ...], int]] = field(default_factory=list)  # (drivers present, baseline)
+    unpaid: list[dict] = field(default_factory=list)  # one per order not paid within UNPAID_WINDOW
 
 
 class World:
@@ -271,20 +297,27 @@ class World:
         slots = self.slots(rng, product=product, order_id=order_id, amount=amount, coupon=coupon,
                            platform=platform, day=day)
 
-        status, paid_at, last_attempt, failures = self._payments(order_id, platform, amount, coupon, created,
-                                                                 hit_incident, rng)
+        status, paid_at, last_attempt, failures, last_code = self._payments(order_id, platform, amount, coupon,
+                                                                            created, hit_incident, rng)
         if hit_incident:
             self.stats.coupon_orders["incident"] += 1
             self.stats.coupon_orders["incident_unpaid"] += status == "created"
         if rng.random() < 0.03 and status == "paid":
             status = "cancelled"
+        unpaid_status = status
+        recovered = False
+        if paid_at is None or paid_at - created > UNPAID_WINDOW:
+            status, recovered_at = self._unpaid(acct, order_id, platform, amount, promo, coupon, created, status,
+                                                paid_at, last_attempt, last_code, slots, inc if hit_incident else None)
+            recovered = paid_at is None and recovered_at is not None
+            paid_at = paid_at or recovered_at
         self.pending.add("orders", created, order_id, {
             "order_id": order_id, "platform": self.raw_platform(platform, rng), "platform_user_id": acct.user_id,
             "product_id": product.product_id, "quantity": qty, "unit_price": unit_price, "amount": amount,
             "promotion_id": promo.promotion_id if promo else None, "coupon_code": coupon, "status": status,
             "created_at": ts(created, platform)})
 
-        if status in ("created", "closed") and failures:
+        if unpaid_status in ("created", "closed") and failures:
             if hit_incident and rng.random() < 0.55:
                 intent = "payment.coupon_checkout_error" if rng.random() < 0.8 else "promotion.coupon_not_applicable"
                 self._session(f"CS{order_id[1:]}A", acct, last_attempt + timedelta(minutes=rng.randint(1, 40)),
@@ -294,14 +327,62 @@ class World:
                               "payment.payment_failed", order_id, rng, slots)
         if status != "paid" or paid_at is None:
             return
-        self._fulfil(acct, product, order_id, platform, paid_at, slots, rng, failed_payment=failures > 0)
+        # a recovered order's future draws from its own stream, so the rest of the world stays as it was
+        self._fulfil(acct, product, order_id, platform, paid_at, slots,
+                     random.Random(f"{self.config.seed}:recovered:{order_id}") if recovered else rng,
+                     failed_payment=failures > 0)
+
+    def _unpaid(self, acct: Account, order_id: str, platform: str, amount: float, promo: Promotion | None,
+                coupon: str | None, created: datetime, status: str, paid_at: datetime | None,
+                last_attempt: datetime, last_code: str | None, slots: text.Slots,
+                incident: object | None) -> tuple[str, datetime | None]:
+        """Give an order not paid within ``UNPAID_WINDOW`` its true reason, the chat that shows it
+        (when it shows at all) and maybe a later payment; returns (status, recovered payment time).
+        Draws from the order's own random stream."""
+        urng = random.Random(f"{self.config.seed}:unpaid:{order_id}")
+        session_id = None
+        if last_code is not None:
+            reason, observable = FAILURE_REASON[last_code], True
+        else:
+            reason = weighted(urng, ABANDON_REASONS)
+            observable = urng.random() < ABANDON_CHAT_RATE
+            if observable:
+                intent = urng.choice(REASON_CHAT[reason])
+                start = created - timedelta(minutes=urng.uniform(5, 120))
+                linked = urng.random() < 0.6 or start.date() != created.date()
+                if linked:  # asked from the order page, after ordering
+                    start = created + timedelta(minutes=urng.uniform(2, 90))
+                session_id = f"CS{order_id[1:]}U"
+                self._session(session_id, acct, start, intent, order_id if linked else None, urng, slots,
+                              outcome="unanswered" if reason == "unanswered_question" else None)
+        recovered_at = None
+        rate = RECOVERY_RATE[reason] * (0.5 if incident is not None else 1.0)
+        if paid_at is None and status != "cancelled" and urng.random() < rate:
+            moment = max(last_attempt, created) + timedelta(minutes=urng.uniform(45, 2880))
+            attempt_id = f"PA{order_id[1:]}R"
+            if self.pending.add("payment_attempts", moment, attempt_id, {
+                    "attempt_id": attempt_id, "order_id": order_id, "platform": self.raw_platform(platform, urng),
+                    "method": weighted(urng, METHODS), "amount": amount, "status": "success", "failure_code": None,
+                    "attempted_at": ts(moment, platform)}):
+                recovered_at, status = moment, "paid"
+        elif paid_at is None and status == "created" and reason == "price_concern" and urng.random() < 0.3:
+            status = "cancelled"
+        self.stats.unpaid.append({
+            "order_id": order_id, "created_at": ts(created, None), "platform": platform, "amount": amount,
+            "promotion_id": promo.promotion_id if promo else None, "coupon_code": coupon, "true_reason": reason,
+            "observable": observable, "chat_session_id": session_id,
+            "paid_at": ts(paid_at or recovered_at, None) if (paid_at or recovered_at) else None,
+            "final_status": status, "incident_id": getattr(incident, "id", None)})
+        return status, recovered_at
 
     def _payments(self, order_id: str, platform: str, amount: float, coupon: str | None, created: datetime,
-                  hit_incident: bool, rng: random.Random) -> tuple[str, datetime | None, datetime, int]:
-        """Emit payment attempts; returns (order status, paid time, last attempt time, failures)."""
+                  hit_incident: bool, rng: random.Random) -> tuple[str, datetime | None, datetime, int, str | None]:
+        """Emit payment attempts; returns (order status, paid time, last attempt time, failures,
+        last failure code)."""
         moment = created
+        last_code = None
         if not hit_incident and rng.random() < 0.03:
-            return ("created" if rng.random() < 0.5 else "closed"), None, created, 0
+            return ("created" if rng.random() < 0.5 else "closed"), None, created, 0, None
         failures = 0
         for n in range(1, 4):
             moment = moment + timedelta(seconds=rng.randint(5, 120) if n == 1 else rng.randint(30, 900))
@@ -320,15 +401,16 @@ class World:
                 "method": method, "amount": amount, "status": "failed" if code else "success",
                 "failure_code": code, "attempted_at": ts(moment, platform)})
             if code is None:
-                return "paid", moment, moment, failures
+                return "paid", moment, moment, failures, last_code
             failures += 1
+            last_code = code
             if code == "COUPON_INVALID" and exported:
                 self.stats.coupon_failures["incident" if hit_incident else "other"] += 1
             if rng.random() > (0.75 if hit_incident else 0.65):
                 break
         if hit_incident:
-            return "created", None, moment, failures
-        return ("created" if rng.random() < 0.5 else "closed"), None, moment, failures
+            return "created", None, moment, failures, last_code
+        return ("created" if rng.random() < 0.5 else "closed"), None, moment, failures, last_code
 
     def _fulfil(self, acct: Account, product: Product, order_id: str, platform: str, paid_at: datetime,
                 slots: text.Slots, rng: random.Random, failed_payment: bool = False) -> None:
@@ -433,8 +515,10 @@ class World:
 
     # ----------------------------------------------------------------- voices
     def _session(self, session_id: str, acct: Account, start: datetime, intent: str, order_id: str | None,
-                 rng: random.Random, slots: text.Slots, incident_id: str | None = None) -> bool:
-        """Emit one service session with its messages; returns whether it ended resolved."""
+                 rng: random.Random, slots: text.Slots, incident_id: str | None = None,
+                 outcome: str | None = None) -> bool:
+        """Emit one service session with its messages; returns whether it ended resolved.
+        ``outcome="unanswered"``: only the bot replies and the question stays unresolved."""
         platform = acct.platform
         lang = text.pick_language(rng)
         polarity = SUB_INTENT_BY_CODE[intent].polarity
@@ -456,7 +540,7 @@ class World:
         if rng.random() < 0.55:
             customer(intent, incident_id)
             bot(element)
-        transferred = rng.random() < (0.5 if polarity == "negative" else 0.2)
+        transferred = rng.random() < (0.5 if polarity == "negative" else 0.2) and outcome != "unanswered"
         agent = f"agent-{rng.randint(1, 60):03d}"
         if transferred:
             if rng.random() < 0.6:
@@ -469,7 +553,7 @@ class World:
                 if rng.random() < 0.5:
                     customer(intent, incident_id)
         resolved = rng.random() < {"negative": 0.5, "neutral": 0.75, "positive": 0.95}[polarity] + (
-            0.2 if transferred else 0)
+            0.2 if transferred else 0) and outcome != "unanswered"
         if rng.random() < 0.5:
             customer("other.thanks" if resolved else intent, None if resolved else incident_id)
         moment = start

@@ -263,3 +263,64 @@ def evaluate_alerts(landing: Path, warehouse: Path, settings=None) -> dict:
         .to_dict("records"),
         "seconds": round(seconds, 2),
     }
+
+
+def evaluate_unpaid(landing: Path, warehouse: Path) -> dict:
+    """Unpaid-order reasons (``insight.unpaid_order_reasons``) vs the demo's true reasons
+    (``_ground_truth/unpaid_orders.parquet``), on the orders in both.
+
+    Returns:
+        ``{"accuracy"`` (primary reason right, on orders whose reason is observable),
+        ``"unknown_precision"`` (of orders called unknown, share with nothing observable),
+        ``"unknown_recall"`` (of unobservable orders, share called unknown), ``"n"``,
+        ``"n_observable"``, ``"per_reason": [reason, n, accuracy, called (predicted count),
+        precision]``, ``"confusion": {true: {predicted: n}}``, ``"coupon_incident"``: the top
+        primary reason of the coupon incident's promotion's unpaid orders in its window (null
+        without that incident)}``.
+
+    Raises:
+        GroundTruthMissing: the landing zone has no ``unpaid_orders.parquet``.
+    """
+    from include.ingestion.warehouse import connect
+
+    path = Path(landing) / "_ground_truth" / "unpaid_orders.parquet"
+    if not path.exists():
+        raise GroundTruthMissing(f"{path} not found: score a landing zone written by `xe demo generate`")
+    truth = pd.read_parquet(path)
+    with connect(warehouse, read_only=True) as con:
+        predicted = con.execute("select order_id, reason from insight.unpaid_order_reasons where is_primary").df()
+    both = truth.merge(predicted, on="order_id", how="inner")
+    observable = both[both["observable"]]
+    unknown = both[both["reason"] == "unknown"]
+    per_reason = []
+    for reason in sorted(set(both["true_reason"]) | set(both["reason"])):
+        rows = observable[observable["true_reason"] == reason]
+        called = observable[observable["reason"] == reason]
+        per_reason.append({"reason": reason, "n": len(rows),
+                           "accuracy": _round((rows["reason"] == reason).mean()) if len(rows) else None,
+                           "called": len(called),
+                           "precision": _round((called["true_reason"] == reason).mean()) if len(called) else None})
+    confusion = {t: {p: int(n) for p, n in g["reason"].value_counts().items()}
+                 for t, g in both.assign(true_reason=both["true_reason"].where(both["observable"], "(unobservable)"))
+                 .groupby("true_reason")}
+    coupon = None
+    incidents_path = Path(landing) / "_ground_truth" / "incidents.json"
+    if incidents_path.exists():
+        incidents = json.loads(incidents_path.read_text(encoding="utf-8"))["incidents"]
+        inc = next((i for i in incidents if i["type"] == "coupon_failure"), None)
+        if inc is not None:
+            promo = inc.get("keys", {}).get("promotion_id")
+            day = pd.to_datetime(both["created_at"]).dt.date.astype(str)
+            window = both[(both["promotion_id"] == promo) & (day >= inc["start"]) & (day <= inc["end"])]
+            top = window["reason"].value_counts()
+            coupon = {"promotion_id": promo, "unpaid_orders": len(window),
+                      "top_reason": top.index[0] if len(top) else None,
+                      "top_share": _round(top.iloc[0] / len(window)) if len(top) else None}
+    return {
+        "accuracy": _round((observable["reason"] == observable["true_reason"]).mean()) if len(observable) else None,
+        "unknown_precision": _round((~unknown["observable"]).mean()) if len(unknown) else None,
+        "unknown_recall": _round((both.loc[~both["observable"], "reason"] == "unknown").mean())
+        if (~both["observable"]).any() else None,
+        "n": len(both), "n_observable": len(observable), "n_truth": len(truth), "n_predicted": len(predicted),
+        "per_reason": per_reason, "confusion": confusion, "coupon_incident": coupon,
+    }

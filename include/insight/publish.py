@@ -33,6 +33,23 @@ TABLE_TYPES = (("window_start", "date"), ("window_end", "date"), ("answers", "in
                ("detractor_lift", "double"), ("rank", "integer"), ("computed_at", "timestamp"))
 
 
+def replace_table(con, schema: str, table: str, frame: pd.DataFrame, types: tuple[tuple[str, str], ...]) -> None:
+    """Replace the rows of ``schema.table`` with ``frame`` in one transaction (readers see the
+    old rows or the new ones, never none); the table is created from ``types`` (column, SQL type)
+    when missing, and ``frame`` must hold those columns."""
+    con.execute(f"create schema if not exists {schema}")
+    con.execute(f"create table if not exists {schema}.{table} ({', '.join(f'{c} {t}' for c, t in types)})")
+    name = f"{table}_frame"
+    con.register(name, frame[[c for c, _ in types]])
+    try:
+        con.execute("begin")
+        con.execute(f"delete from {schema}.{table}")
+        con.execute(f"insert into {schema}.{table} select * from {name}")
+        con.execute("commit")
+    finally:
+        con.unregister(name)
+
+
 def driver_rows(con, window_days: int | None = DEFAULT_WINDOW_DAYS) -> tuple[pd.DataFrame, str | None, str | None]:
     """Answers of the window with their driver flags and verbatim topic label.
 
@@ -84,14 +101,7 @@ def write_key_drivers(warehouse: Path | str | None = None, *, window_days: int |
         table.insert(1, "window_end", pd.to_datetime(end).date() if end else None)
         table.insert(2, "answers", len(rows))
         table["computed_at"] = datetime.now(UTC).replace(tzinfo=None)
-        con.execute(f"create schema if not exists {SCHEMA}")
-        con.execute(f"create table if not exists {SCHEMA}.{TABLE} ({', '.join(f'{c} {t}' for c, t in TABLE_TYPES)})")
-        con.register("key_drivers_frame", table[[c for c, _ in TABLE_TYPES]])
-        con.execute("begin")
-        con.execute(f"delete from {SCHEMA}.{TABLE}")
-        con.execute(f"insert into {SCHEMA}.{TABLE} select * from key_drivers_frame")
-        con.execute("commit")
-        con.unregister("key_drivers_frame")
+        replace_table(con, SCHEMA, TABLE, table, TABLE_TYPES)
     top = table.loc[table.get("driver_kind", pd.Series(dtype=str)).eq("operational") & table.get(
         "rank", pd.Series(dtype="Int64")).notna()].sort_values("rank")["driver"].head(3).tolist() if len(rows) else []
     summary = {"table": f"{SCHEMA}.{TABLE}", "answers": len(rows), "drivers": len(table) if len(rows) else 0,

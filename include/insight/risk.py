@@ -254,20 +254,14 @@ def write_risk_alerts(warehouse: Path | str | None = None, settings: DetectorSet
     import time
 
     from include.ingestion.warehouse import connect
+    from include.insight.publish import replace_table
 
     began = time.perf_counter()
     with connect(warehouse) as con:
         alerts, scored = detect_risks(con, settings)
         table = alerts.drop(columns="evidence")
         table["detected_at"] = datetime.now(UTC).replace(tzinfo=None)
-        con.execute(f"create schema if not exists {SCHEMA}")
-        con.execute(f"create table if not exists {SCHEMA}.{TABLE} ({', '.join(f'{c} {t}' for c, t in TABLE_TYPES)})")
-        con.register("risk_alerts_frame", table[[c for c, _ in TABLE_TYPES]])
-        con.execute("begin")
-        con.execute(f"delete from {SCHEMA}.{TABLE}")
-        con.execute(f"insert into {SCHEMA}.{TABLE} select * from risk_alerts_frame")
-        con.execute("commit")
-        con.unregister("risk_alerts_frame")
+        replace_table(con, SCHEMA, TABLE, table, TABLE_TYPES)
     active = table[table["status"].isin(["new", "ongoing"])]
     summary = {"table": f"{SCHEMA}.{TABLE}", "alerts": len(table),
                "by_severity": {s: int((table["severity"] == s).sum()) for s in SEVERITIES},

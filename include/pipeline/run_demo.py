@@ -9,6 +9,7 @@ run each stage's real DAG with ``airflow dags test`` in order:
     voc_topics       -> voc.* + marts.agg_topic_weekly, product findings (BERTopic topics, sentiment)
     insight_drivers  -> insight.nps_key_drivers + marts.agg_nps_key_drivers (key drivers of NPS)
     risk_alerts      -> insight.risk_alerts + marts.fct_risk_alerts (complaint-spike alerts, notifier)
+    unpaid_orders    -> insight.unpaid_order_reasons + unpaid marts + recovery-list CSV ("ordered but not paid")
 
 Each DAG run's full log goes to ``data/logs/<dag_id>.log``; progress is printed per task.
 At the end it prints where every output is.
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from include.config import PROJECT_ROOT, settings
 
-STAGES = ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers", "risk_alerts")
+STAGES = ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers", "risk_alerts", "unpaid_orders")
 DEFAULT_START = date(2026, 9, 21)
 
 
@@ -144,6 +145,13 @@ def print_outputs(timings: dict[str, float]) -> None:
         alerts = con.execute(
             "select severity, status, first_seen, last_seen, entity, observed, expected from marts.fct_risk_alerts "
             "order by first_seen, alert_id").fetchall() if ("marts", "fct_risk_alerts") in tables else []
+        unpaid = con.execute(
+            "select count(*), sum(order_value), sum(expected_recovered_value) from marts.fct_unpaid_recovery_list"
+        ).fetchall()[0] if ("marts", "fct_unpaid_recovery_list") in tables else None
+        diagnosis = con.execute(
+            "select created_week, promotion_key, unpaid_rate, baseline_unpaid_rate, top_reason, top_reason_share "
+            "from marts.agg_unpaid_diagnosis_weekly where promotion_key <> 'none' and unpaid_rate_vs_baseline >= 2 "
+            "order by unpaid_rate_vs_baseline desc limit 3").fetchall() if unpaid is not None else []
         quarantined = con.execute(
             "select reason, count(*) from (select regexp_replace(reason, '[(].*', '') as reason "
             "from raw._quarantine) group by 1 order by 2 desc limit 5").fetchall()
@@ -156,6 +164,11 @@ def print_outputs(timings: dict[str, float]) -> None:
         print(f"  risk alerts raised ({len(alerts)}; marts.fct_risk_alerts, xe insight alerts):")
         for severity, status, first, last, entity, observed, expected in alerts:
             print(f"    {severity:<8} {status:<8} {first}..{last}  {entity}: {observed} vs {expected:.1f} expected")
+    if unpaid is not None:
+        print(f"  unpaid orders: recovery list {unpaid[0]:,} orders worth {float(unpaid[1] or 0):,.0f} CNY, expected "
+              f"recovery {float(unpaid[2] or 0):,.0f} CNY -> {cfg.data_dir / 'exports' / 'unpaid_recovery_list.csv'}")
+        for week, promo, rate, base, reason, share in diagnosis:
+            print(f"    {week} {promo}: unpaid rate {rate:.0%} vs baseline {base or 0:.0%}, top reason {reason} ({share:.0%})")
     if quarantined:
         print("  quarantine reasons (top 5): " + "; ".join(f"{r.strip()} ×{n}" for r, n in quarantined))
     print(f"""
@@ -164,9 +177,12 @@ def print_outputs(timings: dict[str, float]) -> None:
   landing zone         {cfg.landing_dir}   (ground truth: {cfg.landing_dir / '_ground_truth'})
   topic models         {cfg.model_dir}
   insight marts        marts.agg_nps_weekly, agg_nps_touchpoint_weekly, agg_service_kpis_weekly,
-                       agg_nps_key_drivers, fct_product_findings, agg_product_topic_weekly, fct_risk_alerts
-                       (docs/bi_guide.md, docs/risk_alerts.md)
-                       ad hoc: xe insight drivers [--since YYYY-MM-DD]; quality: xe eval drivers, xe eval alerts
+                       agg_nps_key_drivers, fct_product_findings, agg_product_topic_weekly, fct_risk_alerts,
+                       fct_unpaid_orders, fct_unpaid_order_reasons, agg_unpaid_recovery_weekly,
+                       agg_unpaid_diagnosis_weekly, fct_unpaid_recovery_list
+                       (docs/bi_guide.md, docs/risk_alerts.md, docs/unpaid_orders.md)
+                       ad hoc: xe insight drivers [--since YYYY-MM-DD], xe insight unpaid
+                       quality: xe eval drivers, xe eval alerts, xe eval unpaid
   DAG run logs         {cfg.data_dir / 'logs'}
   Airflow metadata     {cfg.data_dir / 'airflow'}   (UI: make airflow-ui)
   dbt docs             make docs, then open dbt_project/target/index.html

@@ -73,6 +73,13 @@ def _row(record: dict) -> list[str]:
                    f"injected incidents, max delay {_fmt(r.get('max_delay_days'))} day(s), {_fmt(r.get('episodes'))} "
                    f"alerts ({_fmt(r.get('alerts_medium_plus'))} medium+)")
         return ["risk alerts vs incidents", record["name"], split, figures, _fmt(r.get("alerts"))]
+    if kind == "unpaid":
+        coupon = r.get("coupon_incident") or {}
+        figures = (f"primary-reason accuracy {_fmt(r.get('accuracy'))} on {_fmt(r.get('n_observable'))} orders whose "
+                   f"reason is observable; unknown precision {_fmt(r.get('unknown_precision'))} / recall "
+                   f"{_fmt(r.get('unknown_recall'))}; coupon incident's top reason "
+                   f"{coupon.get('top_reason') or 'n/a'} ({_fmt(coupon.get('top_share'))})")
+        return ["unpaid-order reasons vs ground truth", record["name"], split, figures, _fmt(r.get("n"))]
     if kind == "tagging":
         figures = f"service-element accuracy {_fmt(r.get('accuracy'))} / macro-F1 {_fmt(r.get('macro_f1'))}"
         return ["tagging (keywords)", record["name"], split, figures, _fmt(r.get("n"))]

@@ -20,7 +20,8 @@ def test_run_demo_drives_every_dag_and_fills_every_layer(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "include.cli", "run", "--weeks", "3", "--scale", "0.15"],
                           env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    for dag_id in ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers", "risk_alerts"):
+    for dag_id in ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers", "risk_alerts",
+                   "unpaid_orders"):
         assert f"{dag_id} succeeded" in proc.stdout
     assert "=== Outputs ===" in proc.stdout
 
@@ -35,6 +36,9 @@ def test_run_demo_drives_every_dag_and_fills_every_layer(tmp_path):
         product_weeks = con.execute("select count(*) from marts.agg_product_topic_weekly").fetchone()[0]
         alerts = con.execute("select count(*) from marts.fct_risk_alerts").fetchone()[0]
         raw_alerts = con.execute("select count(*) from insight.risk_alerts").fetchone()[0]
+        unpaid = con.execute("select count(*) from marts.fct_unpaid_orders").fetchone()[0]
+        primaries = con.execute("select count(*) from marts.fct_unpaid_order_reasons where is_primary").fetchone()[0]
+        listed = con.execute("select count(*) from marts.fct_unpaid_recovery_list").fetchone()[0]
     finally:
         con.close()
     assert voice > 500
@@ -46,6 +50,9 @@ def test_run_demo_drives_every_dag_and_fills_every_layer(tmp_path):
     assert drivers[1] >= 5 and drivers[0] > drivers[1], "operational drivers and verbatim themes are published"
     assert product_weeks > 0 and findings > 0
     assert alerts == raw_alerts  # the alerts mart is built (it may be empty on 3 small weeks)
+    assert unpaid > 0 and primaries == unpaid, "every unpaid order gets one primary reason"
+    exported = tmp_path / "data" / "exports" / "unpaid_recovery_list.csv"
+    assert exported.exists() and len(exported.read_text(encoding="utf-8-sig").splitlines()) == listed + 1
     assert any((tmp_path / "models").iterdir()), "a versioned topic model was saved"
 
     # A second run with the same arguments reuses the demo data and changes no counts.
