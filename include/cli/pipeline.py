@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from include.cli.common import emit_json, json_option, landing_option, note, warehouse_option
+from include.pipeline.run_demo import STAGES as RUN_STAGES
 
 
 def _date(ctx, param, value):  # noqa: ARG001 - click callback signature
@@ -193,7 +194,7 @@ def build(target, warehouse, pg_schema, full_refresh, topics_only, quiet, as_jso
 @click.option("--start", callback=_date, default="2026-09-21", show_default=True,
               help="First demo day (the default is a Monday).")
 @click.option("--regenerate", is_flag=True, help="Regenerate the demo data even when it is up to date.")
-@click.option("--stages", default="ingest_landing,build_warehouse,voc_topics", show_default=True,
+@click.option("--stages", default=",".join(RUN_STAGES), show_default=True,
               help="Comma-separated DAGs to run, in order.")
 @click.option("--no-eval", is_flag=True, help="Skip the final `xe eval demo` scoring.")
 def run(weeks, scale, seed, start, regenerate, stages, no_eval) -> None:
