@@ -1,7 +1,10 @@
 {{ config(tags=['insight']) }}
 -- The unpaid-order marts agree with each other: every unpaid order has exactly one primary
--- reason, rates are in [0, 1], the recovery list holds only orders not paid and not
--- cancelled, and recovered GMV never exceeds the unpaid value. Returns the failing rows.
+-- reason and every reason row an unpaid order and a known reason code, rates are in [0, 1],
+-- the recovery list holds only orders not paid and not cancelled, and recovered GMV never
+-- exceeds the unpaid value. Returns the failing rows. (These cross-checks live here, tagged
+-- insight, rather than as relationships tests on the insight models: a test with a parent in
+-- the main build would run, and fail, in the main build before the insight layer exists.)
 with
 
 primaries as (
@@ -15,6 +18,20 @@ primaries as (
 select 'primary reasons per order' as failed_check, order_id as detail
 from primaries
 where primaries <> 1
+
+union all
+
+select 'reason row without an unpaid order', reasons.order_id
+from {{ ref('fct_unpaid_order_reasons') }} as reasons
+left join {{ ref('fct_unpaid_orders') }} as orders on reasons.order_id = orders.order_id
+where orders.order_id is null
+
+union all
+
+select 'unknown reason code', reasons.reason
+from {{ ref('fct_unpaid_order_reasons') }} as reasons
+left join {{ ref('unpaid_reasons') }} as names on reasons.reason = names.reason
+where names.reason is null
 
 union all
 
