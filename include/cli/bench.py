@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from include.cli.common import emit_json
+from include.cli.common import emit_json, warehouse_option
 
 
 @click.group()
@@ -70,14 +70,16 @@ def bench_topics(n, assign_n, assign_fit_n, phases) -> None:
 
 
 @bench.command("alerts")
-@click.option("--warehouse", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
-              help="Time the detector on this warehouse (after the topic engine ran) instead of a synthetic one.")
+@warehouse_option
+@click.option("--demo-warehouse", is_flag=True,
+              help="Time the detector on --warehouse (after the topic engine ran) instead of a synthetic one.")
 @click.option("--interactions", type=click.IntRange(min=1000), default=1_000_000, show_default=True,
               help="Size of the synthetic warehouse.")
 @click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Scratch folder (default: a temporary directory).")
-def bench_alerts(warehouse, interactions, workdir) -> None:
+def bench_alerts(warehouse, demo_warehouse, interactions, workdir) -> None:
     """Risk detector (signals, scoring, grouping): wall time and peak RSS."""
     from include.bench.alerts import run_bench
+    from include.config import settings
 
-    emit_json(run_bench(warehouse, interactions, workdir))
+    emit_json(run_bench((warehouse or settings().warehouse) if demo_warehouse else None, interactions, workdir))

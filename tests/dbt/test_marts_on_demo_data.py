@@ -82,7 +82,7 @@ def test_delivery_delay_incident_shows_in_fct_shipments(demo_warehouse):
     n, late_share, delay = demo_warehouse.query("""
         select count(*), avg(case when is_late then 1.0 else 0.0 end), avg(delivery_delay_hours)
         from marts.fct_shipments
-        where carrier = ? and region = ? and shipped_date between ? and ? and is_delivered""",
+        where carrier = ? and region = ? and cast(promised_at_local as date) between ? and ? and is_delivered""",
         [keys["carrier"], keys["region"], *window])[0]
     base_late, base_delay = demo_warehouse.query("""
         select avg(case when is_late then 1.0 else 0.0 end), avg(delivery_delay_hours)

@@ -6,10 +6,14 @@
 --   share >= 0.5), demand (questions: the topic's service element is product_consultation),
 --   else mixed.
 -- share_of_product_reviews: the product's text reviews in this topic / all its text reviews.
--- emerged_week: first week with var finding_min_weekly mentions. is_emerging: emerged_week
---   starts at least var emerging_quiet_days after the later of the launch and the first day
---   of data, and the last var finding_trend_days days hold more mentions than the same span
---   before them (is_rising).
+-- emerged_week: first week with var finding_min_weekly mentions. is_rising: the last var
+--   finding_trend_days days hold more mentions than the same span before them.
+-- is_emerging: the topic grew after the product's quiet period (the first var
+--   emerging_quiet_days after the later of the launch and the first day of data): its share of
+--   the product's mentions since then is at least var emerging_share_ratio times its share in
+--   the quiet period (smoothed: (topic + 1) / (product + 1)), with at least var
+--   finding_min_mentions mentions since. A share, not a count, so a product's launch ramp or a
+--   promotion does not make every topic emerge; a topic as common from the start never does.
 -- opportunity_score (issues only): negative mentions x (2 when emerging, else 1);
 --   opportunity_rank orders a product's issues by it, product_rank all issues of all
 --   products. example_quote_1..3: the most recent distinct PII-redacted texts
@@ -47,6 +51,33 @@ emerged as (
     from weekly
     where mentions >= {{ var('finding_min_weekly') }}
     group by product_id, topic_id
+),
+
+anchored as (
+    select
+        mentions.product_id,
+        mentions.topic_id,
+        mentions.occurred_date >= greatest(coalesce(products.launched_on, data_range.first_day), data_range.first_day)
+            + {{ var('emerging_quiet_days') }} as is_after_quiet
+    from mentions
+    cross join data_range
+    left join products on mentions.product_id = products.product_id
+),
+
+quiet_split as (
+    select
+        product_id,
+        topic_id,
+        sum(case when is_after_quiet then 0 else 1 end) as quiet_count,
+        sum(case when is_after_quiet then 1 else 0 end) as after_count
+    from anchored
+    group by product_id, topic_id
+),
+
+product_split as (
+    select product_id, sum(quiet_count) as quiet_total, sum(after_count) as after_total
+    from quiet_split
+    group by product_id
 ),
 
 totals as (
@@ -127,9 +158,10 @@ classified as (
         end as finding_type,
         totals.recent_count > totals.previous_count as is_rising,
         coalesce(
-            emerged.emerged_week >= greatest(coalesce(products.launched_on, data_range.first_day), data_range.first_day)
-                + {{ var('emerging_quiet_days') }}
-            and totals.recent_count > totals.previous_count,
+            quiet_split.after_count >= {{ var('finding_min_mentions') }}
+            and 1.0 * quiet_split.after_count / nullif(product_split.after_total, 0)
+                >= {{ var('emerging_share_ratio') }}
+                * (quiet_split.quiet_count + 1.0) / (product_split.quiet_total + 1.0),
             false
         ) as is_emerging,
         product_reviews.text_review_count
@@ -137,6 +169,8 @@ classified as (
     cross join data_range
     left join products on totals.product_id = products.product_id
     left join emerged on totals.product_id = emerged.product_id and totals.topic_id = emerged.topic_id
+    left join quiet_split on totals.product_id = quiet_split.product_id and totals.topic_id = quiet_split.topic_id
+    left join product_split on totals.product_id = product_split.product_id
     left join product_reviews on totals.product_id = product_reviews.product_id
 ),
 
