@@ -7,7 +7,8 @@ touches the disk or the network; call ``settings()`` to read the environment now
 |---|---|---|
 | EE_HOME | the project root | base for relative paths |
 | EE_DATA_DIR | data | generated and runtime data |
-| EE_WAREHOUSE | data/warehouse.duckdb | the DuckDB warehouse file |
+| EE_WAREHOUSE | data/warehouse.duckdb | the DuckDB warehouse file (the pipeline's; one writer) |
+| EE_BI_WAREHOUSE | data/published.duckdb | the published, validated copy BI tools open read-only (schema `bi`) |
 | EE_LANDING_DIR | data/landing | landing zone: <source>/dt=YYYY-MM-DD/*.jsonl/csv/parquet |
 | EE_MODEL_DIR | models | saved, versioned topic models |
 | EE_LABEL_OVERRIDES | topic_label_overrides.yml | analyst topic labels by stable topic id (versioned in git) |
@@ -56,6 +57,7 @@ class Settings:
     home: Path
     data_dir: Path
     warehouse: Path
+    bi_warehouse: Path
     landing_dir: Path
     model_dir: Path
     label_overrides: Path
@@ -118,6 +120,7 @@ def settings() -> Settings:
         home=home,
         data_dir=data_dir,
         warehouse=_path("EE_WAREHOUSE", str(data_dir / "warehouse.duckdb"), home),
+        bi_warehouse=_path("EE_BI_WAREHOUSE", str(data_dir / "published.duckdb"), home),
         landing_dir=_path("EE_LANDING_DIR", str(data_dir / "landing"), home),
         model_dir=_path("EE_MODEL_DIR", "models", home),
         label_overrides=_path("EE_LABEL_OVERRIDES", "topic_label_overrides.yml", home),

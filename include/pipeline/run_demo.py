@@ -10,6 +10,7 @@ run each stage's real DAG with ``airflow dags test`` in order:
     insight_drivers  -> insight.nps_key_drivers + marts.agg_nps_key_drivers (key drivers of NPS)
     risk_alerts      -> insight.risk_alerts + marts.fct_risk_alerts (complaint-spike alerts, notifier)
     unpaid_orders    -> insight.unpaid_order_reasons + unpaid marts + recovery-list CSV ("ordered but not paid")
+    publish_bi       -> GX checkpoints over every mart; if they pass, data/published.duckdb (schema bi) for BI
 
 Each DAG run's full log goes to ``data/logs/<dag_id>.log``; progress is printed per task.
 At the end it prints where every output is.
@@ -27,7 +28,8 @@ from pathlib import Path
 
 from include.config import PROJECT_ROOT, settings
 
-STAGES = ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers", "risk_alerts", "unpaid_orders")
+STAGES = ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers", "risk_alerts", "unpaid_orders",
+          "publish_bi")
 DEFAULT_START = date(2026, 9, 21)
 
 
@@ -171,7 +173,18 @@ def print_outputs(timings: dict[str, float]) -> None:
             print(f"    {week} {promo}: unpaid rate {rate:.0%} vs baseline {base or 0:.0%}, top reason {reason} ({share:.0%})")
     if quarantined:
         print("  quarantine reasons (top 5): " + "; ".join(f"{r.strip()} ×{n}" for r, n in quarantined))
+    published = cfg.bi_warehouse
+    if published.exists():
+        con = duckdb.connect(str(published), read_only=True)
+        try:
+            last = con.execute("select result, count(*), sum(rows) from bi.publication_log where run_id = "
+                               "(select max_by(run_id, published_at) from bi.publication_log) group by 1").fetchall()
+        finally:
+            con.close()
+        print("  validation (GX): " + "; ".join(f"{n} table(s) {result}" for result, n, _ in last))
     print(f"""
+  published for BI     {published}   (schema bi, validated; open read-only: docs/bi_guide.md)
+  GX data docs         {cfg.data_dir / 'gx' / 'uncommitted' / 'data_docs' / 'local_site' / 'index.html'}
   warehouse (DuckDB)   {cfg.warehouse}
                        query: {cfg.home / '.venv' / 'bin' / 'python'} -c "import duckdb; duckdb.connect('{cfg.warehouse}', read_only=True).sql('show all tables').show()"
   landing zone         {cfg.landing_dir}   (ground truth: {cfg.landing_dir / '_ground_truth'})

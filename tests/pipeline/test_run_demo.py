@@ -21,7 +21,7 @@ def test_run_demo_drives_every_dag_and_fills_every_layer(tmp_path):
                           env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     for dag_id in ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers", "risk_alerts",
-                   "unpaid_orders"):
+                   "unpaid_orders", "publish_bi"):
         assert f"{dag_id} succeeded" in proc.stdout
     assert "=== Outputs ===" in proc.stdout
 
@@ -51,6 +51,14 @@ def test_run_demo_drives_every_dag_and_fills_every_layer(tmp_path):
     assert product_weeks > 0 and findings > 0
     assert alerts == raw_alerts  # the alerts mart is built (it may be empty on 3 small weeks)
     assert unpaid > 0 and primaries == unpaid, "every unpaid order gets one primary reason"
+    published = duckdb.connect(str(tmp_path / "data" / "published.duckdb"), read_only=True)
+    try:  # every mart passed its checkpoint and was published for BI, row for row
+        log = published.execute("select table_name, rows, result from bi.publication_log").fetchall()
+        assert published.execute("select count(*) from bi.fct_interactions").fetchone()[0] == voice
+    finally:
+        published.close()
+    assert {r for _, _, r in log} <= {"published", "passed"} and len(log) >= 25
+    assert (tmp_path / "data" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
     exported = tmp_path / "data" / "exports" / "unpaid_recovery_list.csv"
     assert exported.exists() and len(exported.read_text(encoding="utf-8-sig").splitlines()) == listed + 1
     assert any((tmp_path / "models").iterdir()), "a versioned topic model was saved"

@@ -1,0 +1,1 @@
+"""Validated publishing: GX checkpoints gate what BI users can read (``validate``, ``publish``)."""

@@ -1,0 +1,32 @@
+"""The publish_bi DAG: runs when the last marts of a run are rebuilt; one task that validates and publishes."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from include.config import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def dag(tmp_path_factory):
+    os.environ.setdefault("AIRFLOW_HOME", str(tmp_path_factory.mktemp("airflow_home")))
+    os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags" / "publish_bi.py"))
+    assert not bag.import_errors, bag.import_errors
+    return bag.dags["publish_bi"]
+
+
+def test_schedule_waits_for_every_last_mart(dag):
+    condition = dag.timetable.asset_condition  # AssetAll: every one of them, not any
+    assert type(condition).__name__ == "AssetAll"
+    uris = {a.uri for a in condition.objects}
+    assert {"duckdb://warehouse/marts/agg_nps_key_drivers", "duckdb://warehouse/marts/fct_risk_alerts",
+            "duckdb://warehouse/marts/unpaid_orders"} <= {str(u) for u in uris}
+    task = dag.get_task("validate_and_publish")
+    assert [t.task_id for t in dag.tasks] == ["validate_and_publish"]
+    assert task.pool == "warehouse" and task.retries == 0
+    assert {o.uri for o in task.outlets} == {"duckdb://published/bi"}
