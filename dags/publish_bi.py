@@ -15,6 +15,9 @@ rebuilt (the last marts of a run), so a run's tables are published together.
 **Conf / params.** `start`, `end` (YYYY-MM-DD, end exclusive): the run's data interval;
 freshness is checked against `end` (default: the DAG run's data interval).
 
+**PostgreSQL.** With `EE_BI_POSTGRES=true` the published tables also replace schema `bi` on
+`EE_PG_DSN`, readable by role `bi_reader` only (`include/publishing/postgres.py`).
+
 **Notes.** One task: validation and the swap must see the same tables. It only reads the
 pipeline's warehouse (pool `warehouse` keeps it from reading a half-built one).
 """
@@ -43,6 +46,7 @@ PUBLISHED = Asset("duckdb://published/bi")
 def publish_bi():
     @task(pool="warehouse", outlets=[PUBLISHED])
     def validate_and_publish() -> dict:
+        import os
         from datetime import date, datetime, time
 
         from include.publishing.publish import publish
@@ -56,6 +60,11 @@ def publish_bi():
               f"{len(summary['warnings'])} warning(s); data docs: {summary['data_docs']}")
         for warning in summary["warnings"]:
             print(f"  warning: {warning}")
+        if os.environ.get("EE_BI_POSTGRES", "").lower() in ("1", "true", "yes"):
+            from include.publishing.postgres import publish_to_postgres
+
+            summary["postgres"] = publish_to_postgres(summary["bi_warehouse"])
+            print(f"published to PostgreSQL: {summary['postgres']}")
         return summary
 
     validate_and_publish()

@@ -25,6 +25,7 @@ touches the disk or the network; call ``settings()`` to read the environment now
 | EE_MIN_DATE | 2000-01-01 | landing timestamps and dates before it are quarantined |
 | EE_MAX_DATE | 2100-01-01 | landing timestamps and dates on or after it are quarantined |
 | EE_SHARED_DATA | ../shared/data | real public datasets used by evaluation and tests |
+| EE_BI_POSTGRES | false | the publish_bi DAG also publishes schema `bi` to EE_PG_DSN for role `bi_reader` |
 | EE_PG_DSN | postgresql://postgres@127.0.0.1:5432/test | PostgreSQL for the dbt `postgres` target and BI tests |
 """
 

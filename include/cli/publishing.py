@@ -58,10 +58,15 @@ def validate(tables, docs, interval_end, warehouse, as_json) -> None:
 @click.option("--bi-warehouse", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Published file (default EE_BI_WAREHOUSE: data/published.duckdb).")
 @click.option("--interval-start", default=None, help="Start of the run's data interval, YYYY-MM-DD (logged).")
+@click.option("--postgres", is_flag=True,
+              help="Also publish the bi schema to PostgreSQL (EE_PG_DSN), readable by the --pg-role role only.")
+@click.option("--pg-schema", default="bi", show_default=True, help="PostgreSQL schema to publish to.")
+@click.option("--pg-role", default="bi_reader", show_default=True,
+              help="PostgreSQL role that may SELECT from it (created when missing) and nothing else.")
 @_INTERVAL_END
 @warehouse_option
 @json_option
-def publish(bi_warehouse, interval_start, interval_end, warehouse, as_json) -> None:
+def publish(bi_warehouse, interval_start, postgres, pg_schema, pg_role, interval_end, warehouse, as_json) -> None:
     """Validate every mart and, when no critical expectation fails, publish them together to
     the BI file (schema bi, atomic swap, bi.publication_log); otherwise keep the previous
     version and exit 1 naming the failing expectations (what the publish_bi DAG runs).
@@ -74,6 +79,10 @@ def publish(bi_warehouse, interval_start, interval_end, warehouse, as_json) -> N
         summary = run_publish(warehouse, bi_warehouse, interval_start=start, interval_end=interval_end)
     except PublishBlocked as exc:
         raise click.ClickException(str(exc)) from exc
+    if postgres:
+        from include.publishing.postgres import publish_to_postgres
+
+        summary["postgres"] = publish_to_postgres(summary["bi_warehouse"], schema=pg_schema, role=pg_role)
     if not as_json:
         note(f"published {summary['tables']} tables ({summary['rows']:,} rows) to {summary['bi_warehouse']} "
              f"in {summary['seconds']} s; {len(summary['warnings'])} warning(s); data docs {summary['data_docs']}")

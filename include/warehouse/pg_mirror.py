@@ -67,6 +67,8 @@ def mirror(
     dsn: str | None = None,
     schemas: tuple[str, ...] = MIRRORED_SCHEMAS,
     progress: bool = True,
+    target_names: dict[str, str] | None = None,
+    grant_select_to: str | None = None,
 ) -> list[MirroredTable]:
     """Replace ``<prefix>_<schema>`` on PostgreSQL with a copy of each DuckDB schema.
 
@@ -76,6 +78,9 @@ def mirror(
         dsn: PostgreSQL DSN; default ``settings().pg_dsn``.
         schemas: DuckDB schemas to copy (those absent in DuckDB are skipped).
         progress: print one line per table.
+        target_names: PostgreSQL schema per DuckDB schema instead of ``<prefix>_<schema>``.
+        grant_select_to: a role that gets USAGE on each copied schema and SELECT on its tables,
+            in the same transaction as the copy (readers never see the tables without it).
 
     Returns:
         The tables copied, with row counts and timings.
@@ -102,7 +107,7 @@ def mirror(
                     "and table_type = 'BASE TABLE' order by table_name", [schema]).fetchall()]
                 if not tables:
                     continue
-                target = f"{prefix}_{schema}"
+                target = check_prefix((target_names or {}).get(schema, f"{prefix}_{schema}"))
                 cur.execute(f'drop schema if exists "{target}" cascade')
                 cur.execute(f'create schema "{target}"')
                 for table in tables:
@@ -126,6 +131,9 @@ def mirror(
                     copied.append(item)
                     if progress:
                         print(f"  {target}.{table:20s} {rows:>10,d} rows  {item.seconds:5.1f} s", file=sys.stderr)
+                if grant_select_to:
+                    cur.execute(f'grant usage on schema "{target}" to "{check_prefix(grant_select_to)}"')
+                    cur.execute(f'grant select on all tables in schema "{target}" to "{grant_select_to}"')
         pg.commit()
     finally:
         duck.close()
