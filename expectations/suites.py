@@ -9,9 +9,9 @@ built from two sources:
   ``nps*`` in [-100, 100]; ``nps_score`` in [0, 10]; ``stars`` in [1, 5]; counts never
   negative; an interval's ``*_ci_low`` <= estimate <= ``*_ci_high``; timestamps not in the
   future;
-* **table facts** (``TABLE_EXPECTATIONS``): accepted values, freshness against the run's
+* **table facts** (``table_expectations``): accepted values, freshness against the run's
   interval, distribution checks that catch a broken upstream (the ``other`` service-element
-  share, topic coverage).
+  share), reconciliation (rows landed = loaded + quarantined; raw -> mart counts explained).
 
 ``derived_frames`` computes small check frames over several tables (shares that must sum to
 1, week-over-week drift of the ``other`` share and of the negative-sentiment share) that the
@@ -48,6 +48,7 @@ GRAINS: dict[str, tuple[str, ...]] = {
     "fct_interaction_topics": ("interaction_id",),
     "fct_product_findings": ("product_id", "topic_id"),
     "agg_product_topic_weekly": ("product_id", "topic_id", "week_start"),
+    "audit_load_reconciliation": ("source", "partition_date"), "audit_source_lineage": ("source",),
 }
 #: Tables that may be empty on a healthy run: insight that depends on thresholds or on what
 #: happened (no alert raised, no finding with enough mentions, no unpaid order, nobody to follow up).
@@ -147,6 +148,14 @@ def table_expectations(check: TableCheck) -> list:
                                                       severity=CRITICAL))
         found.append(gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="last_seen", column_B="first_seen",
                                                                  or_equal=True, severity=CRITICAL))
+    if check.table == "audit_load_reconciliation":
+        # every landed record is loaded or quarantined: nothing lost
+        found.append(gxe.ExpectColumnValuesToBeInSet(column="is_balanced", value_set=[True], severity=CRITICAL))
+    if check.table == "audit_source_lineage":
+        # what staging dedupes is never negative; what a mart leaves out is exactly what its rule leaves out
+        found.append(gxe.ExpectColumnValuesToBeBetween(column="duplicates_removed", min_value=0, severity=CRITICAL))
+        found.append(gxe.ExpectColumnPairValuesToBeEqual(column_A="not_in_mart", column_B="explained_not_in_mart",
+                                                         severity=CRITICAL))
     if check.table == "fct_unpaid_order_reasons":
         found.append(gxe.ExpectColumnValuesToBeInSet(column="evidence_source", value_set=[
             "payment_attempts", "chat", "chat+payment_attempts", "none"], severity=CRITICAL))

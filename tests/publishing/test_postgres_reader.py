@@ -38,7 +38,7 @@ def test_bi_reader_selects_the_published_tables_and_nothing_else(tmp_path, monke
     published = tmp_path / "published.duckdb"
     publish(_warehouse(tmp_path / "warehouse.duckdb"), published, run_id="pg", docs=False)
     result = publish_to_postgres(published, schema=schema, role=role, dsn=pg_dsn)
-    assert result["tables"] == 3  # two marts and the publication log
+    assert result["tables"] == 4  # three marts and the publication log
     with psycopg2.connect(pg_dsn) as pg, pg.cursor() as cur:  # the pipeline's own data, elsewhere
         cur.execute(f'create schema "{other}"')
         cur.execute(f'create table "{other}".messages as select \'customer text\'::text as body')

@@ -26,6 +26,9 @@ def _warehouse(path):
         ('O1', timestamp '2026-11-14 10:00', timestamp '2026-11-14 18:00', 59.0),
         ('O2', timestamp '2026-11-15 09:00', timestamp '2026-11-15 17:00', 12.5))
         as t(order_id, created_at, created_at_local, amount)""")
+    con.execute("""create table marts.audit_load_reconciliation as select * from (values
+        ('orders', date '2026-11-14', 1, 10, 9, 1, true), ('orders', date '2026-11-15', 1, 5, 5, 0, true))
+        as t(source, partition_date, files, rows_landed, rows_loaded, rows_quarantined, is_balanced)""")
     con.close()
     return path
 
@@ -50,7 +53,7 @@ def test_a_clean_run_publishes_every_table_with_its_checksum(env):
     warehouse, published = env
     summary = publish(warehouse, published, run_id="r1", interval_start=date(2026, 11, 2),
                       interval_end=datetime(2026, 11, 16), docs=True)
-    assert summary["published"] and summary["tables"] == 2
+    assert summary["published"] and summary["tables"] == 3
     checksums, log = _tables(published)
     source = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -68,6 +71,8 @@ def test_a_clean_run_publishes_every_table_with_its_checksum(env):
     ("update marts.agg_nps_weekly set submitted_week = null where platform = 'taobao'",
      "expect_column_values_to_not_be_null"),
     ("delete from marts.fct_orders", "expect_table_row_count_to_be_between"),
+    ("update marts.audit_load_reconciliation set rows_loaded = 8, is_balanced = false where rows_landed = 10",
+     "expect_column_values_to_be_in_set"),
 ])
 def test_a_broken_table_is_not_published_and_the_previous_version_stays(env, breakage, expectation):
     warehouse, published = env
