@@ -3,7 +3,8 @@
 Copies a warehouse whose raw schema holds the demo data, multiplies the customer-voice
 sources (chat sessions and messages, reviews, NPS answers, social mentions) with new ids
 until ``fct_interactions`` would reach the target, then times a full-refresh build and a
-re-build with nothing new (the tag cache is reused) and prints rows per mart.
+re-build with nothing new (the tag cache is reused), prints rows per mart, then times the
+Great Expectations checkpoints over every mart (``xe validate``; peak RSS included).
 
     xe build                                                # demo figures first
     xe bench warehouse --source data/warehouse.duckdb --target-rows 1000000
@@ -59,7 +60,8 @@ def inflate(warehouse: Path, target_rows: int) -> tuple[int, int]:
     return copies, expected
 
 
-def run_bench(source: Path | None = None, scratch: Path | None = None, target_rows: int = 1_000_000) -> dict:
+def run_bench(source: Path | None = None, scratch: Path | None = None, target_rows: int = 1_000_000,
+              validate: bool = True) -> dict:
     """Copy ``source``, inflate its voice to ``target_rows`` interactions, time dbt builds; print figures.
 
     Raises:
@@ -87,5 +89,17 @@ def run_bench(source: Path | None = None, scratch: Path | None = None, target_ro
     print(f"dbt build --full-refresh: {full.seconds:.1f} s; re-build with nothing new: "
           f"{again.seconds:.1f} s")
     print(format_stats(stats))
-    return {"copies": copies, "interactions": expected, "full_refresh_seconds": round(full.seconds, 1),
-            "incremental_seconds": round(again.seconds, 1), **stats}
+    result = {"copies": copies, "interactions": expected, "full_refresh_seconds": round(full.seconds, 1),
+              "incremental_seconds": round(again.seconds, 1), **stats}
+    if validate:
+        import resource
+
+        from include.publishing.validate import validate_warehouse
+
+        report = validate_warehouse(warehouse, docs=False)
+        result["validation_seconds"] = report.seconds
+        result["validation_passed"] = report.passed
+        result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        print(f"GX checkpoints over {len(report.results)} tables: {report.seconds:.1f} s "
+              f"({'passed' if report.passed else 'FAILED: ' + report.message()}); peak RSS {result['peak_rss_mb']} MB")
+    return result

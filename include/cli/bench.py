@@ -48,11 +48,14 @@ def bench_ingestion(scale, weeks, workdir) -> None:
 @click.option("--scratch", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Scratch folder (default <EE_DATA_DIR>/bench_dbt).")
 @click.option("--target-rows", type=int, default=1_000_000, show_default=True, help="Interactions to reach.")
-def bench_warehouse(source, scratch, target_rows) -> None:
-    """dbt build on DuckDB with the demo's customer voice multiplied to ~N interactions."""
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Also time the GX checkpoints over every mart.")
+def bench_warehouse(source, scratch, target_rows, validate) -> None:
+    """dbt build on DuckDB with the demo's customer voice multiplied to ~N interactions, then
+    the GX checkpoints over the marts."""
     from include.bench.warehouse import run_bench
 
-    emit_json(run_bench(source, scratch, target_rows))
+    emit_json(run_bench(source, scratch, target_rows, validate))
 
 
 @bench.command("topics")
