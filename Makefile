@@ -19,7 +19,7 @@ export AIRFLOW__COSMOS__CACHE_DIR := $(CURDIR)/data/cosmos_cache
 export NUMBA_CACHE_DIR := $(CURDIR)/data/numba_cache
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help install run demo-data test test-fast lint bench eval encoder docs lock clean airflow-ui
+.PHONY: help install browser run demo-data test test-fast lint bench eval encoder docs lock clean airflow-ui
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,7 +45,14 @@ run: install ## generate demo data, run the whole pipeline through Airflow, scor
 demo-data: install ## (re)generate the demo landing zone only (xe demo generate)
 	$(XE) demo generate
 
-test: install ## lint, then the whole test suite (what CI runs)
+# Debian packages the report's browser test needs: Chromium and fonts for Chinese and emoji.
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+browser: ## Chromium + CJK and emoji fonts for the weekly report's browser test (apt-get)
+	@if command -v chromium >/dev/null && fc-list | grep -qi "Noto Sans CJK" && fc-list | grep -qi "Noto Color Emoji"; then \
+	  echo "chromium and Noto CJK/emoji fonts are installed"; \
+	else $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji; fi
+
+test: install browser ## lint, then the whole test suite (what CI runs)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 

@@ -56,3 +56,24 @@ def shared_data() -> Path:
         message = f"real datasets not found at {path}; set EE_SHARED_DATA to the shared/data folder"
         missing_resource(message)
     return path
+
+
+SMALL_RUN_ARGS = ("--weeks", "3", "--scale", "0.15")
+
+
+@pytest.fixture(scope="session")
+def small_pipeline_run(tmp_path_factory):
+    """`xe run --weeks 3 --scale 0.15` (every DAG, the weekly report included) in a fresh folder,
+    run once per session: ``(root, env, completed process)``. Shared by the end-to-end test and
+    the report tests (about 5 minutes on 2 cores)."""
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("small_run")
+    env = {**os.environ, "EE_DATA_DIR": str(root / "data"), "EE_LANDING_DIR": str(root / "data" / "landing"),
+           "EE_WAREHOUSE": str(root / "data" / "warehouse.duckdb"), "EE_MODEL_DIR": str(root / "models"),
+           "EE_REPORT_DIR": str(root / "data" / "reports"), "AIRFLOW_HOME": str(root / "airflow")}
+    proc = subprocess.run([sys.executable, "-m", "include.cli", "run", *SMALL_RUN_ARGS], env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return root, env, proc

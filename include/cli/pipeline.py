@@ -202,16 +202,20 @@ def run(weeks, scale, seed, start, regenerate, stages, no_eval) -> None:
 
     Generates the demo landing zone (skipped when up to date), prepares Airflow (SQLite
     metadata in data/airflow), runs each DAG with `airflow dags test`, prints where every
-    output is, then scores the output against the demo's ground truth (xe eval demo).
+    output is, scores the output against the demo's ground truth (xe eval demo, its JSON
+    line) and ends with the path of the weekly report.
     """
     from include.pipeline.run_demo import run_pipeline
 
     chosen = tuple(s.strip() for s in stages.split(",") if s.strip())
-    run_pipeline(weeks=weeks, scale=scale, seed=seed, start=start, regenerate=regenerate, stages=chosen)
+    report = run_pipeline(weeks=weeks, scale=scale, seed=seed, start=start, regenerate=regenerate,
+                          stages=chosen).get("report")
     if not no_eval and "voc_topics" in chosen:
         from include.cli.evaluate import run_demo_eval
 
         run_demo_eval(None, None, as_json=False)
+    if report:
+        click.echo(f"Weekly report: {report}")
 
 
 # -- contract --------------------------------------------------------------------------------

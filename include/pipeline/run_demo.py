@@ -11,6 +11,7 @@ run each stage's real DAG with ``airflow dags test`` in order:
     risk_alerts      -> insight.risk_alerts + marts.fct_risk_alerts (complaint-spike alerts, notifier)
     unpaid_orders    -> insight.unpaid_order_reasons + unpaid marts + recovery-list CSV ("ordered but not paid")
     publish_bi       -> GX checkpoints over every mart; if they pass, data/published.duckdb (schema bi) for BI
+    weekly_report    -> data/reports/<yyyy>-W<ww>/index.html from the published tables (printed last)
 
 Each DAG run's full log goes to ``data/logs/<dag_id>.log``; progress is printed per task.
 At the end it prints where every output is.
@@ -29,7 +30,7 @@ from pathlib import Path
 from include.config import PROJECT_ROOT, settings
 
 STAGES = ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers", "risk_alerts", "unpaid_orders",
-          "publish_bi")
+          "publish_bi", "weekly_report")
 DEFAULT_START = date(2026, 9, 21)
 
 
@@ -204,7 +205,7 @@ def print_outputs(timings: dict[str, float]) -> None:
 
 
 def run_pipeline(weeks: int = 8, scale: float = 1.0, seed: int = 42, start: date = DEFAULT_START,
-                 regenerate: bool = False, stages: tuple[str, ...] = STAGES) -> dict[str, float]:
+                 regenerate: bool = False, stages: tuple[str, ...] = STAGES) -> dict[str, float | Path]:
     """Generate the demo (when needed) and run each stage's DAG in order; print where outputs are.
 
     Args:
@@ -216,7 +217,7 @@ def run_pipeline(weeks: int = 8, scale: float = 1.0, seed: int = 42, start: date
         stages: DAG ids to run, in order.
 
     Returns:
-        Seconds per stage.
+        Seconds per stage, and ``"report"``: the weekly report's path when that stage ran.
 
     Raises:
         ValueError: On an unknown stage.
@@ -237,4 +238,8 @@ def run_pipeline(weeks: int = 8, scale: float = 1.0, seed: int = 42, start: date
         timings[dag_id] = run_dag(dag_id, end - timedelta(days=1), conf, env)
     print_outputs(timings)
     print(f"\nDone in {time.perf_counter() - began:.0f}s.")
+    reports = sorted(settings().report_dir.glob("*-W*/index.html"), key=lambda p: p.stat().st_mtime)
+    if "weekly_report" in stages and reports:
+        timings["report"] = reports[-1]
+        print(f"Weekly report: {reports[-1]}")
     return timings

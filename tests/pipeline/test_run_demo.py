@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import duckdb
 import pytest
 
+from tests.conftest import SMALL_RUN_ARGS
+
 pytestmark = pytest.mark.slow
 
 
-def test_run_demo_drives_every_dag_and_fills_every_layer(tmp_path):
-    env = {**os.environ, "EE_DATA_DIR": str(tmp_path / "data"), "EE_LANDING_DIR": str(tmp_path / "data" / "landing"),
-           "EE_WAREHOUSE": str(tmp_path / "data" / "warehouse.duckdb"), "EE_MODEL_DIR": str(tmp_path / "models"),
-           "EE_REPORT_DIR": str(tmp_path / "data" / "reports"), "AIRFLOW_HOME": str(tmp_path / "airflow")}
-    proc = subprocess.run([sys.executable, "-m", "include.cli", "run", "--weeks", "3", "--scale", "0.15"],
-                          env=env, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+def test_run_demo_drives_every_dag_and_fills_every_layer(small_pipeline_run):
+    tmp_path, env, proc = small_pipeline_run
     for dag_id in ("ingest_landing", "build_warehouse", "voc_topics", "insight_drivers", "risk_alerts",
-                   "unpaid_orders", "publish_bi"):
+                   "unpaid_orders", "publish_bi", "weekly_report"):
         assert f"{dag_id} succeeded" in proc.stdout
     assert "=== Outputs ===" in proc.stdout
 
@@ -42,7 +38,10 @@ def test_run_demo_drives_every_dag_and_fills_every_layer(tmp_path):
     finally:
         con.close()
     assert voice > 500
-    scores = json.loads(proc.stdout.strip().splitlines()[-1])  # xe run ends with `xe eval demo`'s JSON line
+    lines = proc.stdout.strip().splitlines()
+    assert lines[-1].startswith("Weekly report: ") and lines[-1].endswith("index.html")  # make run ends with it
+    assert (tmp_path / "data" / "reports").is_dir() and lines[-1].split(": ", 1)[1].startswith(str(tmp_path))
+    scores = json.loads(lines[-2])  # then `xe eval demo`'s JSON line
     assert scores["n_in_warehouse"] == voice and scores["n_with_topic"] == voice
     assert 0 < scores["topic_nmi"] <= 1 and 0 < scores["sentiment_accuracy"] <= 1
     assert assigned == (voice, voice), "every interaction gets exactly one topic row"
@@ -64,7 +63,7 @@ def test_run_demo_drives_every_dag_and_fills_every_layer(tmp_path):
     assert any((tmp_path / "models").iterdir()), "a versioned topic model was saved"
 
     # A second run with the same arguments reuses the demo data and changes no counts.
-    again = subprocess.run([sys.executable, "-m", "include.cli", "run", "--weeks", "3", "--scale", "0.15"],
+    again = subprocess.run([sys.executable, "-m", "include.cli", "run", *SMALL_RUN_ARGS],
                            env=env, capture_output=True, text=True)
     assert again.returncode == 0, again.stdout[-4000:]
     assert "demo data: up to date" in again.stdout
