@@ -195,17 +195,28 @@ def _check_training_targets(train, path: Path, label_col: str | None, rating_col
     return train[usable].reset_index(drop=True)
 
 
-def run_demo_eval(landing: Path | None, warehouse: Path | None, as_json: bool, out: Path | None = None) -> dict:
-    """Score a demo warehouse against its ground truth; print a summary and one JSON line."""
+def _demo_paths(landing: Path | None, warehouse: Path | None) -> tuple[Path, Path]:
+    """The landing zone and warehouse to score (defaults from the settings)."""
     from include.config import settings
-    from ml.evaluation import evaluate_demo
 
     cfg = settings()
-    landing, warehouse = landing or cfg.landing_dir, warehouse or cfg.warehouse
-    result = evaluate_demo(landing, warehouse)
+    return Path(landing or cfg.landing_dir), Path(warehouse or cfg.warehouse)
+
+
+def _demo_split(landing: Path) -> str:
+    """The split a demo result is measured on: ``demo seed N`` when `xe run` recorded the seed."""
     stamp = Path(landing) / "_ground_truth" / "run_demo_args.json"
     demo_args = json.loads(stamp.read_text()) if stamp.exists() else {}
-    split = f"demo seed {demo_args['seed']}" if "seed" in demo_args else "demo"
+    return f"demo seed {demo_args['seed']}" if "seed" in demo_args else "demo"
+
+
+def run_demo_eval(landing: Path | None, warehouse: Path | None, as_json: bool, out: Path | None = None) -> dict:
+    """Score a demo warehouse against its ground truth; print a summary and one JSON line."""
+    from ml.evaluation import evaluate_demo
+
+    landing, warehouse = _demo_paths(landing, warehouse)
+    result = evaluate_demo(landing, warehouse)
+    split = _demo_split(landing)
     result = {**result, "split": split}
     if not as_json:
         def fmt(key):
@@ -263,19 +274,15 @@ def eval_drivers(landing, warehouse, min_support, out, as_json) -> None:
     fct_product_findings is the defect (by its mentions' true sub-intent) emerging after
     launch (null before the topic engine ran). Run it after `xe run` (or make run).
     """
-    from include.config import settings
     from include.insight.evaluation import GroundTruthMissing, evaluate_defect_finding, evaluate_drivers
 
-    cfg = settings()
-    landing, warehouse = landing or cfg.landing_dir, warehouse or cfg.warehouse
+    landing, warehouse = _demo_paths(landing, warehouse)
     try:
         result = evaluate_drivers(landing, warehouse, min_support=min_support)
         result["defect_finding"] = evaluate_defect_finding(landing, warehouse)
     except (GroundTruthMissing, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
-    stamp = Path(landing) / "_ground_truth" / "run_demo_args.json"
-    demo_args = json.loads(stamp.read_text()) if stamp.exists() else {}
-    result = {**result, "split": f"demo seed {demo_args['seed']}" if "seed" in demo_args else "demo"}
+    result = {**result, "split": _demo_split(landing)}
     if not as_json:
         note(f"key drivers vs ground truth ({result['split']}, {result['answers']:,} answers): "
              f"Spearman {result['spearman']}")
@@ -309,18 +316,14 @@ def eval_alerts(landing, warehouse, out, as_json) -> None:
     alerts; max_delay_days: latest first alert after an incident's start; alerts: alerting
     series; episodes: grouped alerts. Run after `xe run` (the topic engine must have run).
     """
-    from include.config import settings
     from include.insight.evaluation import GroundTruthMissing, evaluate_alerts
 
-    cfg = settings()
-    landing, warehouse = landing or cfg.landing_dir, warehouse or cfg.warehouse
+    landing, warehouse = _demo_paths(landing, warehouse)
     try:
         result = evaluate_alerts(landing, warehouse)
     except GroundTruthMissing as exc:
         raise click.ClickException(str(exc)) from exc
-    stamp = Path(landing) / "_ground_truth" / "run_demo_args.json"
-    demo_args = json.loads(stamp.read_text()) if stamp.exists() else {}
-    result = {**result, "split": f"demo seed {demo_args['seed']}" if "seed" in demo_args else "demo"}
+    result = {**result, "split": _demo_split(landing)}
     if not as_json:
         note(f"risk alerts vs injected incidents ({result['split']}): recall {result['recall']}, precision "
              f"{result['precision']}, max delay {result['max_delay_days']} day(s); {result['episodes']} alerts "
@@ -349,18 +352,14 @@ def eval_unpaid(landing, warehouse, out, as_json) -> None:
     called and precision; coupon_incident: top reason of the coupon incident's unpaid orders.
     Run after `xe run` (or `xe insight unpaid`).
     """
-    from include.config import settings
     from include.insight.evaluation import GroundTruthMissing, evaluate_unpaid
 
-    cfg = settings()
-    landing, warehouse = landing or cfg.landing_dir, warehouse or cfg.warehouse
+    landing, warehouse = _demo_paths(landing, warehouse)
     try:
         result = evaluate_unpaid(landing, warehouse)
     except GroundTruthMissing as exc:
         raise click.ClickException(str(exc)) from exc
-    stamp = Path(landing) / "_ground_truth" / "run_demo_args.json"
-    demo_args = json.loads(stamp.read_text()) if stamp.exists() else {}
-    result = {**result, "split": f"demo seed {demo_args['seed']}" if "seed" in demo_args else "demo"}
+    result = {**result, "split": _demo_split(landing)}
     if not as_json:
         note(f"unpaid-order reasons vs truth ({result['split']}, {result['n']:,} orders, "
              f"{result['n_observable']:,} observable): accuracy {result['accuracy']}, unknown precision "
