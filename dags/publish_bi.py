@@ -41,7 +41,7 @@ PUBLISHED = Asset("duckdb://published/bi")
     max_active_runs=1,
     doc_md=__doc__,
     tags=["publishing", "gx"],
-    default_args={"owner": "data-platform", "retries": 0},
+    default_args={"owner": "data-platform", "retries": 1, "retry_delay": pendulum.duration(minutes=1)},
 )
 def publish_bi():
     @task(pool="warehouse", outlets=[PUBLISHED])

@@ -182,7 +182,9 @@ def print_outputs(timings: dict[str, float]) -> None:
                                "(select max_by(run_id, published_at) from bi.publication_log) group by 1").fetchall()
         finally:
             con.close()
-        print("  validation (GX): " + "; ".join(f"{n} table(s) {result}" for result, n, _ in last))
+        kinds = {"published": "mart(s) published", "passed": "health check(s) passed",
+                 "failed": "table(s) FAILED", "blocked": "table(s) not published (blocked)"}
+        print("  validation (GX): " + "; ".join(f"{n} {kinds.get(result, result)}" for result, n, _ in last))
     print(f"""
   published for BI     {published}   (schema bi, validated; open read-only: docs/bi_guide.md)
   GX data docs         {cfg.data_dir / 'gx' / 'uncommitted' / 'data_docs' / 'local_site' / 'index.html'}
