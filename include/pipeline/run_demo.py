@@ -242,6 +242,5 @@ def run_pipeline(weeks: int = 8, scale: float = 1.0, seed: int = 42, start: date
     print(f"\nDone in {time.perf_counter() - began:.0f}s.")
     reports = sorted(settings().report_dir.glob("*-W*/index.html"), key=lambda p: p.stat().st_mtime)
     if "weekly_report" in stages and reports:
-        timings["report"] = reports[-1]
-        print(f"Weekly report: {reports[-1]}")
+        timings["report"] = reports[-1]  # xe run prints it last, after the scores
     return timings
