@@ -3,8 +3,8 @@
 Each table is read from the DuckDB warehouse into a DataFrame (GX's SQL datasource fails on
 DuckDB 2.0, see ``../shared/STACK_NOTES.md``), validated through a whole-dataframe batch, and
 the results go to GX data docs (``<EE_DATA_DIR>/gx/uncommitted/data_docs/local_site/index.html``)
-once per run, after every checkpoint has stored its result (``context.build_data_docs``; a
-checkpoint that runs alone gets an ``UpdateDataDocsAction``).
+once per run, after every checkpoint has stored its result (``context.build_data_docs``, rather
+than an ``UpdateDataDocsAction`` per checkpoint that would rebuild the site once per table).
 
 A table **passes** when none of its ``critical`` expectations fail; failed ``warning``
 expectations are recorded and reported but do not block.
@@ -92,21 +92,20 @@ def _summarise(expectation_result) -> dict:
             "kwargs": {k: str(v) for k, v in config.kwargs.items() if k not in ("batch_id",)}}
 
 
-def run_suite(context, name: str, frame: pd.DataFrame, suite, *, docs: bool = True) -> TableResult:
-    """Validate ``frame`` against ``suite`` with a checkpoint named ``name`` (replaced if it exists)."""
+def run_suite(context, source, name: str, frame: pd.DataFrame, suite) -> TableResult:
+    """Validate ``frame`` against ``suite`` with a checkpoint named ``name`` (replaced if it
+    exists); ``source`` is the context's pandas datasource."""
     import great_expectations as gx
 
     began = time.perf_counter()
-    source = context.data_sources.add_or_update_pandas(name="warehouse")
     asset = next((a for a in source.assets if a.name == name), None) or source.add_dataframe_asset(name=name)
     batch = next((b for b in asset.batch_definitions if b.name == "whole"), None) or \
         asset.add_batch_definition_whole_dataframe("whole")
     suite = context.suites.add_or_update(suite)
     definition = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=name, data=batch, suite=suite))
-    actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if docs else []
     checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
-        name=name, validation_definitions=[definition], actions=actions,
+        name=name, validation_definitions=[definition], actions=[],
         result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}))
     outcome = checkpoint.run(batch_parameters={"dataframe": frame})
     failures, warnings = [], []
@@ -153,6 +152,7 @@ def validate_warehouse(warehouse: Path | str | None = None, *, tables: list[str]
 
     began = time.perf_counter()
     context = gx_context(settings().data_dir)
+    source = context.data_sources.add_or_update_pandas(name="warehouse")
     now = datetime.now(UTC).replace(tzinfo=None)
     results: list[TableResult] = []
     with connect(warehouse, read_only=True) as con:
@@ -162,13 +162,13 @@ def validate_warehouse(warehouse: Path | str | None = None, *, tables: list[str]
         for table in names:
             frame = con.execute(f'select * from marts."{table}"').df()
             check = TableCheck(table, tuple(frame.columns), interval_end=interval_end, now=now)
-            results.append(run_suite(context, table, frame, suite_for(check), docs=False))
+            results.append(run_suite(context, source, table, frame, suite_for(check)))
             log.info("validated %s: %s", table, "passed" if results[-1].passed else "FAILED")
         for name, sql in DERIVED_SQL.items():
             if DERIVED_SOURCES[name] <= existing and (DERIVED_SOURCES[name] & set(names)):
                 sql = sql.format(sentiment=DERIVED_SENTIMENT_SQL if has_topics else "")
                 frame = con.execute(sql).df()
-                results.append(run_suite(context, name, frame, derived_suite(name), docs=False))
+                results.append(run_suite(context, source, name, frame, derived_suite(name)))
     docs_index = None
     if docs:
         context.build_data_docs()

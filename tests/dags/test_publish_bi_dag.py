@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-from include.config import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
-def dag(tmp_path_factory):
-    os.environ.setdefault("AIRFLOW_HOME", str(tmp_path_factory.mktemp("airflow_home")))
-    os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
-    from airflow.dag_processing.dagbag import DagBag
-
-    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags" / "publish_bi.py"))
-    assert not bag.import_errors, bag.import_errors
-    return bag.dags["publish_bi"]
+def dag(parsed_dag):
+    return parsed_dag("publish_bi")
 
 
 def test_schedule_waits_for_every_last_mart(dag):

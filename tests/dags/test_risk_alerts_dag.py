@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-from include.config import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
-def dag(tmp_path_factory):
-    os.environ.setdefault("AIRFLOW_HOME", str(tmp_path_factory.mktemp("airflow_home")))
-    os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
-    from airflow.dag_processing.dagbag import DagBag
-
-    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags" / "risk_alerts.py"))
-    assert not bag.import_errors, bag.import_errors
-    return bag.dags["risk_alerts"]
+def dag(parsed_dag):
+    return parsed_dag("risk_alerts")
 
 
 def test_schedule_tasks_and_notifier(dag):

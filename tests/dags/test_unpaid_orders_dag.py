@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-from include.config import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
-def dag(tmp_path_factory):
-    os.environ.setdefault("AIRFLOW_HOME", str(tmp_path_factory.mktemp("airflow_home")))
-    os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
-    from airflow.dag_processing.dagbag import DagBag
-
-    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags" / "unpaid_orders.py"))
-    assert not bag.import_errors, bag.import_errors
-    return bag.dags["unpaid_orders"]
+def dag(parsed_dag):
+    return parsed_dag("unpaid_orders")
 
 
 def test_schedule_and_task_order(dag):
