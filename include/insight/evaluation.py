@@ -214,7 +214,9 @@ def evaluate_alerts(landing: Path, warehouse: Path, settings=None) -> dict:
     Returns:
         ``{"recall", "precision", "precision_medium_plus", "max_delay_days", "alerts"
         (series alerts), "episodes" (grouped alerts), "alerts_medium_plus", "incidents":
-        [per incident: id, type, start, detected, first_alert, delay_days, alert_ids],
+        [per incident: id, type, start, detected, first_alert, delay_days, alert_ids,
+        samples_on_incident (share of the matching alerts' sample texts that are texts labelled
+        with the incident; null when they quote none)],
         "unmatched": [alerts matching no incident], "seconds"}``; recall and precision are
         null when there is nothing to divide by (no incidents / no alerts).
     """
@@ -238,16 +240,24 @@ def evaluate_alerts(landing: Path, warehouse: Path, settings=None) -> dict:
     began = time.perf_counter()
     with connect(warehouse, read_only=True) as con:
         alerts, _ = detect_risks(con, settings or DetectorSettings())
-    seconds = time.perf_counter() - began
+        seconds = time.perf_counter() - began
+        redacted = con.execute("select interaction_id, text_redacted from marts.fct_interactions "
+                               "where text_redacted is not null").df()
+    text_incidents = (redacted.assign(incident_id=evidence_incident.reindex(redacted["interaction_id"]).to_numpy())
+                      .dropna(subset=["incident_id"]).groupby("text_redacted")["incident_id"].agg(set))
     per_incident, matched_alerts = [], set()
     for incident in incidents:
         hits = alerts[[_alert_matches(a, incident, evidence_incident) for _, a in alerts.iterrows()]]
         matched_alerts.update(hits["alert_id"])
         first = min(hits["first_seen"]) if len(hits) else None
         delay = max(0, (pd.Timestamp(first) - pd.Timestamp(incident["start"])).days) if first is not None else None
+        samples = [t for _, a in hits.iterrows() for t in (a["sample_text_1"], a["sample_text_2"], a["sample_text_3"])
+                   if isinstance(t, str)]
+        on_incident = [incident["id"] in text_incidents.get(t, ()) for t in samples]
         per_incident.append({"id": incident["id"], "type": incident["type"], "start": incident["start"],
                              "detected": bool(len(hits)), "first_alert": None if first is None else str(first),
-                             "delay_days": delay, "alert_ids": hits["alert_id"].tolist()})
+                             "delay_days": delay, "alert_ids": hits["alert_id"].tolist(),
+                             "samples_on_incident": _round(sum(on_incident) / len(on_incident)) if samples else None})
     medium_plus = alerts["severity"].isin(["medium", "high", "critical"])
     delays = [p["delay_days"] for p in per_incident if p["delay_days"] is not None]
     unmatched = alerts[~alerts["alert_id"].isin(matched_alerts)]

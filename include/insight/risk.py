@@ -205,7 +205,8 @@ def _alert(con, members: list[dict], last_day: pd.Timestamp, settings: DetectorS
     kind, ids = ("interaction", voice_ids) if voice_ids else (other[0] if other else ("interaction", []))
     observed = sum(r.observed for r in rows)
     expected = sum(r.expected for r in rows)
-    keywords, samples = _context(con, voice_ids)
+    lead_ids = lead["ids"] if lead["kind"] == "interaction" else set()
+    keywords, samples = _context(con, voice_ids, lead_ids, lead["orders"])
     return {"alert_id": f"ALR-{digest}", "status": status, "severity": severity, "entity": entity,
             "first_seen": first, "last_seen": last, "days": (pd.Timestamp(last) - pd.Timestamp(first)).days + 1,
             "series_keys": "; ".join(series), "series_count": len(series), "observed": int(observed),
@@ -216,16 +217,39 @@ def _alert(con, members: list[dict], last_day: pd.Timestamp, settings: DetectorS
             "evidence_ids": json.dumps(ids[:MAX_EVIDENCE_IDS], ensure_ascii=False), "evidence": ids}
 
 
-def _context(con, interaction_ids: list[str]) -> tuple[str | None, list[str | None]]:
-    """Top keywords of the evidence's most frequent topics and 3 recent distinct redacted texts."""
+def _context(con, interaction_ids: list[str], lead_ids: set | frozenset = frozenset(),
+             lead_orders: set | frozenset = frozenset()) -> tuple[str | None, list[str | None]]:
+    """Top keywords of the evidence's most frequent topics and 3 recent distinct redacted texts.
+
+    The sample texts come first from the lead series (the series that fired first and names
+    the alert): its own voices (``lead_ids``) or, when the lead counts orders or shipments,
+    voices about its orders (``lead_orders``); then from the series merged into it. A coupon
+    alert therefore quotes chats about the orders whose coupon failed rather than any payment
+    complaint of the same days, and an alert with no voice evidence at all (late shipments of
+    one carrier and region) quotes what customers said about its orders.
+    """
+    orders = {str(o) for o in lead_orders}
+    if not interaction_ids and orders:  # an order or shipment alert: quote the voices about its orders
+        con.register("risk_lead_orders", pd.DataFrame({"order_id": sorted(orders)}, dtype="string"))
+        try:
+            interaction_ids = [r[0] for r in con.execute(
+                "select interaction_id from marts.fct_interactions "
+                "where order_id in (select order_id from risk_lead_orders) order by 1").fetchall()]
+        finally:
+            con.unregister("risk_lead_orders")
     if not interaction_ids:
         return None, [None, None, None]
-    con.register("risk_evidence_ids", pd.DataFrame({"interaction_id": interaction_ids}))
+    con.register("risk_evidence_ids", pd.DataFrame({"interaction_id": interaction_ids,
+                                                    "is_lead": [i in lead_ids for i in interaction_ids]}))
+    con.register("risk_lead_orders", pd.DataFrame({"order_id": sorted(orders)}, dtype="string"))
     try:
         texts = [r[0] for r in con.execute(
-            "select text_redacted from (select i.text_redacted, max(i.occurred_at) as latest "
-            "from marts.fct_interactions as i join risk_evidence_ids using (interaction_id) "
-            "where i.text_redacted is not null group by 1) order by latest desc, text_redacted limit 3").fetchall()]
+            "select text_redacted from (select i.text_redacted, "
+            "bool_or(e.is_lead or i.order_id in (select order_id from risk_lead_orders)) as from_lead, "
+            "max(i.occurred_at) as latest "
+            "from marts.fct_interactions as i join risk_evidence_ids as e using (interaction_id) "
+            "where i.text_redacted is not null group by 1) "
+            "order by from_lead desc, latest desc, text_redacted limit 3").fetchall()]
         topics = con.execute(
             "select t.topic_id, any_value(t.model_version) as version, count(*) as n "
             "from marts.fct_interaction_topics as t join risk_evidence_ids using (interaction_id) "
@@ -240,6 +264,7 @@ def _context(con, interaction_ids: list[str]) -> tuple[str | None, list[str | No
                 words.extend(str(w).strip() for w in kw[:5])
     finally:
         con.unregister("risk_evidence_ids")
+        con.unregister("risk_lead_orders")
     keywords = ", ".join(dict.fromkeys(w for w in words if w)) or None
     return keywords, (texts + [None, None, None])[:3]
 

@@ -57,6 +57,9 @@ def test_every_incident_is_caught_within_a_day_and_most_alerts_are_real(tmp_path
     assert result["recall"] == 1.0, result["incidents"]
     assert result["max_delay_days"] <= 1, result["incidents"]
     assert result["precision"] >= 0.8, result["unmatched"]
+    # the quotes are about the incident: the lead series' voices, or voices about its orders
+    for incident in result["incidents"]:
+        assert incident["samples_on_incident"] is not None and incident["samples_on_incident"] >= 0.6, incident
 
 
 def test_a_quiet_demo_raises_at_most_one_medium_alert(tmp_path):
