@@ -19,6 +19,10 @@ parsing take 71-88 s against 16 s for one incremental `dbt build`; the watcher m
 cosmos 1.15 (retries can drop failures). Per-model tasks stay the default: the demo DAG
 finishes in about 1.5 minutes and every model keeps its own retry, log and test result.
 
+**Privacy.** `redact_voice_texts` runs first: the library redactor (include/privacy) writes a
+redacted copy of every new raw voice text to `restricted.text_redactions`, which
+`int_interactions_unioned` joins; no SQL regex redacts anything (docs/privacy.md).
+
 **Notes.** DuckDB takes one writer: every dbt task runs in the pool `warehouse` (1 slot,
 shared with `ingest_landing`) and `max_active_runs=1`. The marts are tables rebuilt on
 every run, so corrections and deletions in raw show at once; the keyword tags are cached per
@@ -80,7 +84,20 @@ def build_warehouse():
         print(format_stats(stats))
         return {"rows": stats["rows"], "other_share": (stats["other"] or {}).get("other_share")}
 
-    dbt_build >> publish_marts()
+    @task(pool="warehouse")
+    def redact_voice_texts() -> dict:
+        """Redact personal data in every new raw voice text (restricted.text_redactions, docs/privacy.md)."""
+        import os
+
+        from include.privacy.warehouse import refresh
+
+        target = os.environ.get("EE_DBT_TARGET", "duckdb")
+        result = refresh(target, pg_schema=os.environ.get("EE_PG_SCHEMA", "ee"))
+        print(result.summary())
+        return {"texts": result.texts, "redacted": result.redacted, "with_pii": result.with_pii,
+                "version": result.version}
+
+    redact_voice_texts() >> dbt_build >> publish_marts()
 
 
 build_warehouse()

@@ -8,6 +8,7 @@ touches the disk or the network; call ``settings()`` to read the environment now
 | EE_HOME | the project root | base for relative paths |
 | EE_DATA_DIR | data | generated and runtime data |
 | EE_WAREHOUSE | data/warehouse.duckdb | the DuckDB warehouse file (the pipeline's; one writer) |
+| EE_WAREHOUSE_LOCK_TIMEOUT | 300 | seconds a warehouse writer (or a reader meeting DuckDB's file lock) waits for the file before failing with a message naming the holder (docs/warehouse.md) |
 | EE_BI_WAREHOUSE | data/published.duckdb | the published, validated copy BI tools open read-only (schema `bi`) |
 | EE_LANDING_DIR | data/landing | landing zone: <source>/dt=YYYY-MM-DD/*.jsonl/csv/parquet |
 | EE_MODEL_DIR | models | saved, versioned topic models |
@@ -27,6 +28,7 @@ touches the disk or the network; call ``settings()`` to read the environment now
 | EE_SHARED_DATA | ../shared/data | real public datasets used by evaluation and tests |
 | EE_BI_POSTGRES | false | the publish_bi DAG also publishes schema `bi` to EE_PG_DSN for role `bi_reader` |
 | EE_PG_DSN | postgresql://postgres@127.0.0.1:5432/test | PostgreSQL for the dbt `postgres` target and BI tests |
+| EE_PII_HASH_KEY | (unset: a random key created once in `<EE_DATA_DIR>/.pii_hash_key`, mode 0600) | secret HMAC key of the keyed phone hash and the erasure tombstones (>= 32 characters; read by include/privacy/keys.py, never stored in Settings; docs/privacy.md) |
 """
 
 from __future__ import annotations
@@ -106,6 +108,25 @@ def _bounds(low_text: str, high_text: str) -> tuple[date, date]:
     if high <= low:
         raise ValueError(f"EE_MAX_DATE ({high}) must be after EE_MIN_DATE ({low})")
     return low, high
+
+
+def warehouse_lock_timeout() -> float:
+    """Seconds to wait for the warehouse (writer lock, then DuckDB's file lock): ``EE_WAREHOUSE_LOCK_TIMEOUT``.
+
+    Returns:
+        A non-negative number of seconds (default 300); 0 means fail at once when busy.
+
+    Raises:
+        ValueError: the variable is not a non-negative number.
+    """
+    raw = os.environ.get("EE_WAREHOUSE_LOCK_TIMEOUT", "300").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"EE_WAREHOUSE_LOCK_TIMEOUT must be a number of seconds, not {raw!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise ValueError(f"EE_WAREHOUSE_LOCK_TIMEOUT must be a finite number of seconds >= 0, not {raw!r}")
+    return value
 
 
 def business_timezone() -> str:

@@ -10,7 +10,8 @@ The rule (a character-class count, not a statistical detector: the warehouse onl
 know whether a text is Chinese, English or both, and PostgreSQL and DuckDB must compute it
 in plain SQL):
 
-* remove the redaction placeholders (``<EMAIL>``, ``<PHONE>``);
+* remove the redaction placeholders (``<PHONE>``, ``<EMAIL>``, ``<ID_CARD>``, ``<BANK_CARD>``,
+  ``<ADDRESS>``, ``<NAME>``: :mod:`include.privacy.redactor`);
 * ``han`` = Han characters, ``latin`` = runs of Latin letters (≈ English words);
 * Han share = ``han / (han + latin_word_weight * latin)`` (one Han character carries about
   as much as half an English word);

@@ -13,6 +13,8 @@ from tests.support import missing_resource
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+# the keyed phone hash (include/privacy/keys.py) gets a fixed test key, so no test writes a key file
+os.environ.setdefault("EE_PII_HASH_KEY", "experience-engine-test-key-not-a-secret-0123456789")
 
 
 @pytest.fixture

@@ -42,18 +42,13 @@
     {{ language_from_counts(cjk_char_count(language_evidence(column)), latin_word_count(language_evidence(column))) }}
 {%- endmacro %}
 
-{# Redact e-mail addresses and phone numbers: mainland mobile numbers (1[3-9] + 9 digits,
-   optional +86 and - or space separators) and landlines with an area code and a dash.
-   Replacements: <EMAIL>, <PHONE>. The digit boundaries are matched, not looked around
-   (RE2 has no lookarounds), so the mobile pattern runs twice to catch two numbers that
-   share one separator. #}
-{% macro _redact_mobile(expr) -%}
-    regexp_replace({{ expr }}, '(^|[^0-9])(\+?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}([^0-9]|$)', '\1<PHONE>\3', 'g')
-{%- endmacro %}
-
-{% macro redact_pii(column) -%}
-    regexp_replace(
-      {{ _redact_mobile(_redact_mobile(
-          "regexp_replace(" ~ column ~ ", '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}', '<EMAIL>', 'g')")) }},
-      '(^|[^0-9])0[0-9]{2,3}-[0-9]{7,8}([^0-9]|$)', '\1<PHONE>\2', 'g')
+{# The key of a voice text in restricted.text_redactions: hex SHA-256 of its UTF-8 bytes
+   (include.privacy.warehouse.text_sha256 computes the same in Python). Redaction itself is
+   not SQL: the library redactor (include/privacy, docs/privacy.md) writes that table. #}
+{% macro text_sha256(column) -%}
+    {%- if target.type == 'postgres' -%}
+        encode(sha256(convert_to({{ column }}, 'UTF8')), 'hex')
+    {%- else -%}
+        sha256({{ column }})
+    {%- endif -%}
 {%- endmacro %}

@@ -499,6 +499,44 @@ def eval_mixed(scratch, shared_data, per_source, seed, out, as_json) -> None:
     emit_json(result)
 
 
+@eval_group.command("pii")
+@click.option("--input", "input_path", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Labelled CSV: text, pii (JSON list of substrings to redact), optional kinds and keep (JSON lists).")
+@click.option("--split", default=None, help="Keep only rows whose `split` column equals this (e.g. report).")
+@_NAME
+@_OUT
+@json_option
+def eval_pii(input_path, split, name, out, as_json) -> None:
+    """Score the personal-data redactor (include/privacy) on a labelled CSV.
+
+    recall: labelled PII substrings wholly masked / all; precision: masked spans overlapping
+    labelled PII and no `keep` substring / all masked spans (a redacted keep substring counts
+    against precision). Per kind (phone, email, id_card, bank_card, address, name) when the
+    file has `kinds`. A missing file or column, bad JSON in a cell, or a listed substring that
+    is not in its text stops with exit code 2.
+
+    Output keys: recall, precision, n, n_pii, n_spans, keep_redacted, per_kind, split,
+    texts_per_second, redactor_version, misses, false_positives (examples).
+    """
+    from include.privacy.evaluation import evaluate_pii, load_labelled
+
+    frame = load_labelled(input_path, split=split)
+    split_name = _split_name(input_path, split)
+    result = {**evaluate_pii(frame), "split": split_name}
+    if not as_json:
+        note(f"PII redaction on {result['n']:,} texts ({split_name}): recall {result['recall']}, precision "
+             f"{result['precision']} ({result['n_pii']} labelled values, {result['n_spans']} redacted spans, "
+             f"{result['keep_redacted']} keep values redacted)")
+        for kind, d in result["per_kind"].items():
+            note(f"  {kind:10s} recall {d['recall']}  precision {d['precision']}  (n {d['n_pii']}, spans {d['n_spans']})")
+        for miss in result["misses"][:5]:
+            note(f"  missed {miss['kind']}: {miss['value']!r} in {miss['redacted'][:80]!r}")
+        for fp in result["false_positives"][:5]:
+            note(f"  false positive {fp['kind']}: {fp['value']!r}{' (a keep value)' if fp['keep_hit'] else ''}")
+    _save(out, _record("pii", name, str(input_path), split_name, result))
+    emit_json(result)
+
+
 @eval_group.command("table")
 @click.argument("results", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @click.option("--readme", type=click.Path(path_type=Path, dir_okay=False), default=None,

@@ -40,12 +40,12 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from include.cli import bench, evaluate, insight, pipeline, publishing, report, sentiment, topics
+    from include.cli import bench, evaluate, insight, pipeline, privacy, publishing, report, sentiment, topics
 
     for command in (pipeline.demo, pipeline.load, pipeline.build, pipeline.run, pipeline.contract,
                     pipeline.warehouse, pipeline.encoder, topics.topics, sentiment.sentiment, evaluate.eval_group,
                     insight.insight, publishing.validate, publishing.publish, report.report,
-                    bench.bench):
+                    bench.bench, privacy.erase):
         cli.add_command(command)
 
 

@@ -160,8 +160,10 @@ def load(start, end, sources, landing, warehouse, run_id, late_lookback, max_qua
 def build(target, warehouse, pg_schema, full_refresh, topics_only, quiet, as_json) -> None:
     """Build the warehouse with dbt (staging -> intermediate -> marts) and print rows per mart.
 
-    The main build is `dbt build --exclude tag:topics`; --topics builds the marts over the
-    topic engine's output. On PostgreSQL, mirror the raw schema first (xe warehouse mirror-pg).
+    The main build first redacts personal data in every raw voice text not yet redacted
+    (restricted.text_redactions, include/privacy; docs/privacy.md), then runs `dbt build
+    --exclude tag:topics`; --topics builds the marts over the topic engine's output. On
+    PostgreSQL, mirror the raw schema first (xe warehouse mirror-pg).
     """
     from include.warehouse.dbt_runner import MAIN_BUILD_ARGS, run_dbt
     from include.warehouse.stats import duckdb_stats, format_stats, postgres_stats
@@ -173,6 +175,11 @@ def build(target, warehouse, pg_schema, full_refresh, topics_only, quiet, as_jso
         if not path.exists():
             raise click.BadParameter(f"warehouse {path} does not exist; load the landing zone first (xe load)",
                                      param_hint="--warehouse")
+    if not topics_only:  # the library PII redactor first: int_interactions_unioned joins its output
+        from include.privacy.warehouse import refresh as refresh_redactions
+
+        redactions = refresh_redactions(target, warehouse=warehouse, pg_schema=pg_schema)
+        note(redactions.summary())
     dbt_args = ["build", "--select", "tag:topics"] if topics_only else list(MAIN_BUILD_ARGS)
     if full_refresh:
         dbt_args.append("--full-refresh")

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import bisect
-import hashlib
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from include.demo.catalog import PLATFORM_WEIGHTS, PLATFORMS, USER_ID_PREFIX
+from include.privacy.keys import hash_key, normalise_phone, phone_hash
+
+# The producer's phone hash (phone_hash, re-exported here) is HMAC-SHA256 of the normalised number
+# under the installation's PII key (EE_PII_HASH_KEY or <EE_DATA_DIR>/.pii_hash_key), so it cannot
+# be reversed by enumerating numbers.
+
+__all__ = ["Account", "Population", "build_population", "normalise_phone", "phone_hash"]
 
 PERSONS_PER_SCALE = 9000
 NO_PHONE_RATE = 0.07
@@ -16,21 +22,6 @@ NO_PHONE_RATE = 0.07
 _NICK_A = ("小", "大", "阿", "快乐的", "爱吃", "努力的", "佛系", "温柔", "暴躁", "甜甜")
 _NICK_B = ("熊", "猫咪", "鱼", "兔子", "橙子", "豆豆", "西瓜", "团子", "宝宝", "星星", "吃货")
 _NICK_EN = ("lily", "momo", "kevin", "coco", "jack", "nana", "leo", "yuki", "amy", "tony")
-
-
-def normalise_phone(phone: str) -> str:
-    """Digits only, without the +86 / 0086 country code: the form that is hashed."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if digits.startswith("0086"):
-        digits = digits[4:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    return digits
-
-
-def phone_hash(phone: str) -> str:
-    """SHA-256 hex of the normalised phone number."""
-    return hashlib.sha256(normalise_phone(phone).encode("ascii")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +82,7 @@ def build_population(start: date, days: int, scale: float, rng: random.Random) -
     used_ids: set[str] = set()
     used_phones: set[str] = set()
     accounts: list[Account] = []
+    key = hash_key()  # read once, not per person
     for person in range(n_persons):
         while True:
             phone = "1" + rng.choice("3456789") + f"{rng.randrange(10**9):09d}"
@@ -99,7 +91,7 @@ def build_population(start: date, days: int, scale: float, rng: random.Random) -
                 break
         if rng.random() < 0.3:  # how people type phone numbers differs; the hash does not
             phone = rng.choice(["+86 ", "0086-", "+86-"]) + phone
-        hashed = phone_hash(phone)
+        hashed = phone_hash(phone, key=key)
         n_platforms = 1 if rng.random() < 0.55 else (2 if rng.random() < 0.67 else 3)
         platforms: list[str] = []
         while len(platforms) < n_platforms:

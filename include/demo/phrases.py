@@ -663,3 +663,31 @@ AGENT_REPLIES = {
            "So sorry for the trouble, I'm on it now.", "I've logged this and we'll reply within 24 hours.",
            "I've issued you a {amount} yuan coupon as compensation.", "Your refund was submitted, 1-3 working days."),
 }
+
+# ---------------------------------------------------------------- planted personal data
+# A small share of texts end with personal data (include/demo/text.py, _plant_pii) so the
+# warehouse's redaction can be tested end to end: mainland and international phones, e-mails,
+# resident ID numbers, bank cards, addresses and names. Each suffix is "<cue><value>" at the
+# very end of the text, so include.demo.text.planted_pii() reads the planted values back.
+PII_SUFFIXES = {
+    "zh": {"phone": "，我电话", "intl_phone": "，境外电话", "email": "，邮箱", "id_card": "，身份证号",
+           "bank_card": "，退款卡号", "address": "，地址", "name": "，收件人"},
+    "en": {"phone": " call me at ", "intl_phone": " call me at ", "email": " my email is ",
+           "id_card": " my ID number is ", "bank_card": " refund to card ", "address": " ship to ",
+           "name": " my name is "},
+}
+PII_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+PII_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛超秀霞平刚桂英华玉萍红建文辉"
+PII_NAMES_EN = (("Emily", "Clark"), ("James", "Walker"), ("Olivia", "Moore"), ("Daniel", "Lewis"),
+                ("Grace", "Taylor"), ("Kevin", "Martin"), ("Hannah", "Wilson"), ("Lucas", "Brown"))
+# (province, city, district, region code of a resident ID issued there)
+PII_PLACES = (("广东省", "广州市", "天河区", "440106"), ("浙江省", "杭州市", "西湖区", "330106"),
+              ("四川省", "成都市", "武侯区", "510107"), ("江苏省", "南京市", "鼓楼区", "320106"),
+              ("湖北省", "武汉市", "洪山区", "420111"), ("北京市", "", "海淀区", "110108"),
+              ("上海市", "", "浦东新区", "310115"))
+PII_STREETS = ("体育西路", "文三路", "人民南路", "中山北路", "珞喻路", "中关村大街", "张江路")
+PII_STREETS_EN = ("Oak Street", "Maple Avenue", "Cedar Road", "Sunset Boulevard", "Park Lane")
+PII_CITIES_EN = ("Springfield, IL 62704", "Austin, TX 78701", "Seattle, WA 98101")
+PII_CARD_BINS = (("622202", 19), ("621700", 19), ("622848", 16), ("4", 16), ("51", 16))
+PII_INTL_PHONES = ("+1 415-{a:03d}-{b:04d}", "+44 20 7{a:03d} {b:04d}", "+852 9{a:03d} {b:04d}",
+                   "+65 9{a:03d} {b:04d}")

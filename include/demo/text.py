@@ -145,12 +145,83 @@ def render(sub_intent: str, language: str, slots: Slots, rng: random.Random, *,
     elif end < 0.45 * noise:
         text += rng.choice(phrases.EMOJI[polarity])
     if rng.random() < 0.02 * noise:
+        # personal data: the same draws as ever from `rng` (so the rest of the demo is unchanged);
+        # which kind is planted comes from a generator seeded by the drawn phone number
         phone = _fake_phone(rng)
-        text += f" call me at {phone}" if english else f"，我电话{phone}"
+        kind, value = _plant_pii(phone, english)
+        text += phrases.PII_SUFFIXES["en" if english else "zh"][kind] + value
     elif rng.random() < 0.01 * noise:
         email = _fake_email(rng)
-        text += f" my email is {email}" if english else f"，邮箱{email}"
+        text += phrases.PII_SUFFIXES["en" if english else "zh"]["email"] + email
     return text.strip() or ("hi" if english else "你好")
+
+
+#: shares of the planted kinds among texts with a planted phone-branch value (the rest: mainland phone)
+PLANTED_KIND_SHARES = (("id_card", 0.12), ("bank_card", 0.12), ("address", 0.12), ("name", 0.12),
+                       ("intl_phone", 0.12))
+
+
+def _plant_pii(phone: str, english: bool) -> tuple[str, str]:
+    """The kind and value of personal data to plant, drawn from a generator seeded by ``phone``.
+
+    Values are realistic: resident ID numbers with a correct GB 11643 check character and a
+    real region code, Luhn-valid bank cards (UnionPay 62..., Visa, Mastercard), real
+    province/city/district names with a street and house number, names after a cue.
+    """
+    from stdnum import luhn
+    from stdnum.cn import ric
+
+    sub = random.Random(int(phone))
+    r, acc, kind = sub.random(), 0.0, "phone"
+    for name, share in PLANTED_KIND_SHARES:
+        acc += share
+        if r < acc:
+            kind = name
+            break
+    if kind == "phone":
+        return kind, phone
+    if kind == "intl_phone":
+        return kind, sub.choice(phrases.PII_INTL_PHONES).format(a=sub.randrange(200, 999), b=sub.randrange(10**4))
+    if kind == "id_card":
+        region = sub.choice(phrases.PII_PLACES)[3]
+        body = f"{region}{sub.randrange(1960, 2005)}{sub.randrange(1, 13):02d}{sub.randrange(1, 29):02d}{sub.randrange(1000):03d}"
+        return kind, body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
+    if kind == "bank_card":
+        bin_, length = sub.choice(phrases.PII_CARD_BINS)
+        body = bin_ + "".join(str(sub.randrange(10)) for _ in range(length - len(bin_) - 1))
+        return kind, body + luhn.calc_check_digit(body)
+    if kind == "address":
+        if english:
+            return kind, f"{sub.randrange(1, 9999)} {sub.choice(phrases.PII_STREETS_EN)}, {sub.choice(phrases.PII_CITIES_EN)}"
+        province, city, district, _ = sub.choice(phrases.PII_PLACES)
+        return kind, f"{province}{city}{district}{sub.choice(phrases.PII_STREETS)}{sub.randrange(1, 999)}号"
+    if english:
+        first, last = sub.choice(phrases.PII_NAMES_EN)
+        return kind, f"{first} {last}"
+    return kind, sub.choice(phrases.PII_SURNAMES) + "".join(sub.choice(phrases.PII_GIVEN) for _ in range(2))
+
+
+def planted_pii(text: str) -> tuple[str, str] | None:
+    """The (kind, value) :func:`render` planted at the end of ``text``, or None.
+
+    Reads the generator's own suffixes (phrases.PII_SUFFIXES) and checks the value has the
+    shape the generator writes, so tests can look up the planted values in the ground truth's
+    texts (voice_labels.parquet) without any detector ("收件人电话写错了" is no planted name).
+    """
+    import re
+
+    shapes = {
+        "phone": r"1[3-9]\d{9}", "intl_phone": r"\+\d{1,3}[ \d-]{6,14}\d", "email": r"[a-z]+\d+@[a-z0-9.]+",
+        "id_card": r"\d{17}[\dX]", "bank_card": r"\d{16,19}",
+        "address": r"(?:\d+ [A-Za-z ]+, [A-Za-z]+, [A-Z]{2} \d{5}|[\u4e00-\u9fff]+\d+号)",
+        "name": rf"(?:[{phrases.PII_SURNAMES}][{phrases.PII_GIVEN}]{{2}}|[A-Z][a-z]+ [A-Z][a-z]+)",
+    }
+    for lang in ("zh", "en"):
+        for kind, cue in phrases.PII_SUFFIXES[lang].items():
+            at = text.rfind(cue)
+            if at >= 0 and re.fullmatch(shapes[kind], value := text[at + len(cue):]):
+                return ("phone" if kind == "intl_phone" else kind), value
+    return None
 
 
 def bot_reply(element: str, language: str, rng: random.Random) -> str:

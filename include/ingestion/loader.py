@@ -44,6 +44,7 @@ from include.config import ambiguous_time_policy, settings, timestamp_bounds
 from include.ingestion.readers import SUPPORTED_SUFFIXES, file_checksum, read_records
 from include.ingestion.warehouse import RAW_SCHEMA, connect, ensure_raw_schema
 from include.landing.contract import LOAD_COLUMNS, SOURCES, columns
+from include.privacy.erasure import erasure_filter
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class FileResult:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    rows_erased: int = 0  # records of erased data subjects (include/privacy/erasure.py); not counted in rows_read
     status: str = "loaded"  # loaded | partial (some rows quarantined) | quarantined (all) | empty | rejected (unreadable)
     message: str = ""
 
@@ -175,9 +177,9 @@ def _supersede(con, table: str, key_columns: tuple[str, ...], superseded: list[t
         row = dict(zip(names, values, strict=True))
         winner = row.pop("_winner")
         payload = json.dumps({k: v for k, v in row.items() if not k.startswith("_")}, default=str, ensure_ascii=False)
-        key = tuple(row[k] for k in key_columns)
+        key = ", ".join(f"{k}={row[k]!r:.80}" for k in key_columns)  # order_id='O1', not a Python tuple
         out.append((source, row["_dt"], row["_source_file"], row["_line"],
-                    f"duplicate primary key ({', '.join(key_columns)})={key!r}: superseded by the later copy at "
+                    f"duplicate primary key {key}: superseded by the later copy at "
                     f"{winner} (within a day the latest copy wins)", payload, run_id, loaded_at))
     return out
 
@@ -257,6 +259,7 @@ def load_source(
 
     with connect(warehouse) as con:
         ensure_raw_schema(con)
+        erased = erasure_filter(con, source)  # erasure register: None when nothing was ever erased
         con.execute("begin transaction")
         try:
             con.execute(f"delete from {table} where _dt >= ? and _dt < ?", [start, end])
@@ -274,6 +277,9 @@ def load_source(
                     rel = str(path.relative_to(landing_dir))
                     outcome = FileResult(source, day, rel, checksum=file_checksum(path))
                     try:
+                        if path.stat().st_size == 0:  # not even a CSV header or a Parquet footer
+                            raise ValueError("the file is empty (0 bytes); the export or the transfer "
+                                             "probably failed: re-export it")
                         outcome.encoding, records = read_records(
                             path, accept_legacy_encodings=legacy, legacy_encodings=cfg.legacy_encodings)
                         for record in records:
@@ -287,6 +293,13 @@ def load_source(
                                            if record.json_text else model.model_validate(record.data, context=context))
                                 except ValidationError as exc:
                                     reason = _reason(exc)
+                            # Erasure register (include/privacy/erasure.py): a record of an erased data
+                            # subject is neither loaded nor quarantined (its payload would come back); it
+                            # moves from rows_read to rows_erased, so rows_read = loaded + quarantined holds.
+                            if erased is not None and erased.matches(row, record):
+                                outcome.rows_read -= 1
+                                outcome.rows_erased += 1
+                                continue
                             if row is not None:
                                 key = tuple(getattr(row, k) for k in model.primary_key)
                                 earlier = seen.get((day, key))
@@ -313,7 +326,7 @@ def load_source(
                         with path.open("rb") as handle:
                             head = handle.read(512).decode("utf-8", "backslashreplace")
                         quarantine.append((source, day, rel, 0, f"file rejected: {exc}", head, run_id, loaded_at))
-                        unread = max(1, _count_records(path) - outcome.rows_read)
+                        unread = max(1, _count_records(path) - outcome.rows_read - outcome.rows_erased)
                         outcome.rows_read += unread
                         outcome.rows_quarantined += unread
                         log.error("rejected %s: %s", rel, exc)
@@ -338,12 +351,13 @@ def load_source(
                                 outcome.rows_read)
                 audit.append((run_id, source, outcome.dt, outcome.file, outcome.encoding, outcome.checksum,
                               outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, outcome.status,
-                              outcome.message, file_began, file_done))
+                              outcome.message, file_began, file_done, outcome.rows_erased))
             if quarantine:
                 con.executemany(f"insert into {RAW_SCHEMA}._quarantine values (?, ?, ?, ?, ?, ?, ?, ?)", quarantine)
             if audit:
-                con.executemany(f"insert into {RAW_SCHEMA}._load_audit values "
-                                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", audit)
+                con.executemany(f"insert into {RAW_SCHEMA}._load_audit (run_id, source, dt, file, encoding, "
+                                "checksum, rows_read, rows_loaded, rows_quarantined, status, message, started_at, "
+                                "finished_at, rows_erased) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", audit)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")

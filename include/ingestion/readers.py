@@ -16,11 +16,15 @@ Encodings are judged per file and decoded per record:
   decode). When a broken character makes it give up on the whole sample, it is asked again
   on the lines a multi-byte candidate reads coherently, and as a last resort the multi-byte
   candidate that strictly decodes most lines wins. A code page such as cp1252 decodes any
-  byte, so a file is read as one only when at least 3 lines need it.
+  byte, so a file is read as one only when at least 3 lines need it. When candidates tie (a
+  short sample), the first configured one wins (GB18030 by default).
 * The file is then decoded with that encoding and ``surrogateescape``, so an undecodable
   byte never aborts the file, never shifts CSV structure (quoted multi-line cells stay one
   record) and is caught in the one record that holds it, whose reason names the byte, e.g.
   ``byte 0x92 at line 4 is not valid utf-8``.
+* A BOM at the start of any JSONL line (files joined with ``cat``) is removed; a CSV line cut
+  inside a quoted cell is quarantined alone and the lines after it are read again
+  (``read_csv``).
 """
 
 from __future__ import annotations
@@ -134,9 +138,19 @@ def detect_encoding(path: Path, candidates: tuple[str, ...] = DEFAULT_LEGACY_ENC
 
 
 def _best(lines: list[bytes], candidates: list[str]):
+    """charset-normalizer's best match for ``lines``; on a tie (a short sample, e.g. only "甲"
+    in ids, reads as well in GB18030, Big5 and Shift-JIS) the earliest of ``candidates`` wins,
+    so the configured order is the priority rather than chance."""
     from charset_normalizer import from_bytes
 
-    return from_bytes(b"\n".join(lines), cp_isolation=candidates).best()
+    results = from_bytes(b"\n".join(lines), cp_isolation=candidates)
+    best = results.best()
+    if best is None:
+        return None
+    order = [_codec_name(enc) for enc in candidates]
+    ties = [m for m in results if (m.chaos, m.coherence) == (best.chaos, best.coherence)
+            and _codec_name(m.encoding) in order]
+    return min(ties, key=lambda m: order.index(_codec_name(m.encoding)), default=best)
 
 
 def _is_single_byte(encoding: str) -> bool:
@@ -180,9 +194,7 @@ def read_jsonl(path: Path, encoding: str) -> Iterator[RawRecord]:
     """Yield each non-blank line as text; the loader parses and validates it in one step."""
     with _open_text(path, encoding) as handle:
         for number, text in enumerate(handle, start=1):
-            if number == 1:
-                text = text.removeprefix("\ufeff")
-            text = text.rstrip("\r\n")
+            text = text.removeprefix("\ufeff").rstrip("\r\n")  # a BOM on any line: files joined with cat
             if not text.strip():  # blank lines carry no record
                 continue
             reason = _undecodable_reason(text, number, encoding)
@@ -192,52 +204,112 @@ def read_jsonl(path: Path, encoding: str) -> Iterator[RawRecord]:
                 yield RawRecord(number, text, None, json_text=True)
 
 
+class _Lines:
+    """The numbered physical lines a ``csv.reader`` consumes, with push-back.
+
+    ``csv.reader`` pulls one line at a time and never reads ahead of the record it is
+    building, so ``taken`` holds exactly the lines of the last record. Lines pushed back are
+    handed out again (with their own numbers) before the file continues.
+    """
+
+    def __init__(self, handle: io.TextIOWrapper) -> None:
+        self._handle = handle
+        self._pushed: list[tuple[int, str]] = []  # a stack: the next line is last
+        self._read = 0  # lines read from the file so far
+        self.number = 0  # number of the last line handed out
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self._pushed:
+            self.number, text = self._pushed.pop()
+        else:
+            text = next(self._handle)
+            self._read += 1
+            self.number = self._read
+        self.taken.append((self.number, text))
+        return text
+
+    def push_back(self, lines: list[tuple[int, str]]) -> None:
+        self._pushed.extend(reversed(lines))
+
+
+def _ends_in_open_quote(line: str) -> bool:
+    """True when ``line`` alone ends inside a quoted cell (a quote opened and not closed on it)."""
+    try:
+        for _ in csv.reader([line], strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
 def read_csv(path: Path, encoding: str) -> Iterator[RawRecord]:
     """CSV with a header row (RFC 4180: quoted cells may hold commas, quotes and newlines).
 
     Empty cells are missing values. A record's line number is the line it ends on (the
-    header is line 1), as an editor shows it.
+    header is line 1), as an editor shows it. BOMs in header names are removed.
+
+    A line cut short inside a quoted cell (a truncated export line) leaves a quote open that
+    would swallow the following lines into one record with the wrong number of cells. So when
+    a record spanning several lines has the wrong number of cells and its first line ends
+    inside an open quote, only that first line is quarantined ("a quote opened at line N may
+    never close") and the following lines are read again as records: the rows after a
+    truncated line still load. (If the record was a real multi-line cell in a row with a
+    wrong cell count, its continuation lines are then quarantined one by one: nothing is
+    lost, the count of quarantined rows is higher.)
     """
     csv.field_size_limit(_MAX_FIELD_CHARS)  # the default 128 KiB would split a long cell into fake records
     with _open_text(path, encoding) as handle:
-        reader = csv.reader(handle)
+        lines = _Lines(handle)
+        reader = csv.reader(lines)
         try:
             header = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
             raise ValueError(f"{path.name}: header is not valid CSV: {exc}") from exc
-        if header:
-            header[0] = header[0].removeprefix("\ufeff")
         header_reason = _undecodable_reason(",".join(header), 1, encoding)
         if header_reason:
             raise ValueError(f"{path.name}: the header has undecodable bytes ({header_reason})")
-        header = [name.strip() for name in header]
-        last_line = reader.line_num
+        header = [name.replace("\ufeff", "").strip() for name in header]
         while True:
+            lines.taken = []
             try:
                 row = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                # The csv module resumes on the next line after a malformed record.
-                yield RawRecord(reader.line_num, "", None, f"malformed CSV at line {reader.line_num}: {exc}")
-                last_line = reader.line_num
+                yield RawRecord(lines.number, _readable("".join(t for _, t in lines.taken).rstrip("\r\n")), None,
+                                f"malformed CSV at line {lines.number}: {exc}")
                 continue
-            first_line, last_line = last_line + 1, reader.line_num
+            if not lines.taken:  # nothing left to read
+                return
+            first_line, last_line = lines.taken[0][0], lines.taken[-1][0]
             if not any(cell.strip() for cell in row):
                 continue
             payload = _csv_payload(row)
-            lines = f"line {last_line}" if first_line >= last_line else f"lines {first_line}-{last_line}"
+            where = f"line {last_line}" if first_line >= last_line else f"lines {first_line}-{last_line}"
+            if len(row) != len(header) and len(lines.taken) > 1 and _ends_in_open_quote(lines.taken[0][1]):
+                taken = lines.taken
+                lines.push_back(taken[1:])
+                text = taken[0][1].rstrip("\r\n")
+                yield RawRecord(first_line, _readable(text), None,
+                                f"CSV line {first_line} is incomplete: a quote opened at line {first_line} may "
+                                "never close (the line was probably cut short); the lines after it are read "
+                                "as records again")
+                continue
             reason = _undecodable_reason(payload, last_line, encoding)
             if reason:
-                yield RawRecord(last_line, _readable(payload), None, reason.replace(f"line {last_line}", lines))
+                yield RawRecord(last_line, _readable(payload), None, reason.replace(f"line {last_line}", where))
                 continue
             if len(row) != len(header):
                 hint = (f" (a quote opened at line {first_line} may never close)"
                         if last_line > first_line and any("\n" in cell for cell in row) else "")
                 yield RawRecord(last_line, payload, None,
-                                f"CSV record at {lines} has {len(row)} cells, the header has {len(header)}{hint}")
+                                f"CSV record at {where} has {len(row)} cells, the header has {len(header)}{hint}")
                 continue
             yield RawRecord(last_line, payload,
                             {key: (cell if cell != "" else None) for key, cell in zip(header, row, strict=True)})

@@ -26,9 +26,15 @@ Layout of the landing zone::
   (default [2000-01-01, 2100-01-01)) are quarantined. Raw tables store UTC (``TIMESTAMP``
   without time zone); staging adds local time.
 * Numbers must be finite: ``Infinity``, ``inf``, ``NaN`` and overflowing ``1e400`` are
-  quarantined.
+  quarantined. ASCII digits only: full-width digits (``５``) are text, so ``stars = "５"`` is
+  quarantined; JSON ``true``/``false`` in a numeric field is quarantined, not read as 1/0.
 * Whitespace is handled the same in every field: outer blanks are stripped and a blank
-  value is a missing one.
+  value is a missing one (so a whitespace-only review text loads as no text, a
+  whitespace-only message is quarantined). Emoji-only text is text and loads.
+* A NUL character (U+0000) in any field quarantines the record (no real text holds one and
+  PostgreSQL cannot store it); text is never altered to make it fit.
+* A zero-byte file is rejected as a file (one quarantine row, line 0); a CSV with only its
+  header is an empty export.
 * Unknown extra fields are ignored; missing required fields, wrong types and values out
   of range send the row to quarantine with a reason.
 * A primary key seen twice in one partition day keeps its latest copy (later file, then
@@ -129,10 +135,14 @@ def _local_to_utc(value: datetime, zone_name: str) -> datetime:
 
 
 def _to_utc_naive(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        value = _local_to_utc(value, business_timezone())
-    value = value.astimezone(UTC).replace(tzinfo=None)
     low, high = timestamp_bounds()
+    try:
+        if value.tzinfo is None:
+            value = _local_to_utc(value, business_timezone())
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:  # e.g. 0001-01-01 local or 9999-12-31 -05:00: no UTC datetime exists
+        raise ValueError(f"{value.date().isoformat()} is outside the accepted window [{low}, {high}) "
+                         "(EE_MIN_DATE, EE_MAX_DATE)") from None
     if not low <= value.date() < high:
         raise ValueError(f"{value:%Y-%m-%d} is outside the accepted window [{low}, {high}) "
                          "(EE_MIN_DATE, EE_MAX_DATE)")
@@ -154,9 +164,17 @@ PARTITION_SLACK = timedelta(days=1)
 
 UtcTimestamp = Annotated[datetime, BeforeValidator(_parse_timestamp), AfterValidator(_to_utc_naive)]
 IsoDate = Annotated[date, BeforeValidator(_parse_date), AfterValidator(_check_date)]
+def _not_a_bool(value: object) -> object:
+    """Refuse JSON ``true``/``false`` (and Parquet booleans) in a numeric field: pydantic would
+    read them as 1 and 0, so ``"stars": true`` would load as one star."""
+    if isinstance(value, bool):
+        raise ValueError("a true/false value is not a number")
+    return value
+
+
 Text = str  # stray BOMs and outer blanks are removed for every field by LandingRecord._strip_fields
 Code = Annotated[str, Field(min_length=1, max_length=64)]
-Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False), BeforeValidator(_not_a_bool)]
 
 
 class LandingRecord(BaseModel):
@@ -173,12 +191,21 @@ class LandingRecord(BaseModel):
     def _strip_fields(cls, data: object) -> object:
         """Whitespace is handled the same in every field: stray BOMs (real exports carry them
         inside fields) and outer blanks are removed, and a blank value is a missing one (so a
-        required field reports "missing")."""
+        required field reports "missing").
+
+        Raises:
+            ValueError: a value holds a NUL character (U+0000). No real text holds one (it marks
+                a binary or corrupted export), and PostgreSQL, where ``raw`` is mirrored, cannot
+                store it; the record is quarantined rather than loaded with its text altered.
+        """
         if not isinstance(data, dict):
             return data
         clean = {}
         for key, value in data.items():
             if isinstance(value, str):
+                if "\x00" in value:
+                    raise ValueError(f"field '{key}' holds a NUL character (U+0000, a zero byte): the export "
+                                     "is binary or corrupted there; text fields cannot store it")
                 value = value.replace("\ufeff", "").strip()
                 if not value:
                     continue
@@ -205,8 +232,9 @@ class LandingRecord(BaseModel):
 
 
 class CustomerAccount(LandingRecord):
-    """A platform account. ``phone_hash`` (SHA-256 of the normalised phone number) is the
-    key the warehouse uses to resolve one customer across platforms."""
+    """A platform account. ``phone_hash`` (keyed HMAC-SHA256 hex of the normalised phone number,
+    :mod:`include.privacy.keys`; the key is ``EE_PII_HASH_KEY``) is the key the warehouse uses
+    to resolve one customer across platforms."""
 
     primary_key: ClassVar[tuple[str, ...]] = ("platform", "platform_user_id")
     description: ClassVar[str] = "Platform member accounts (one row per platform account)."
@@ -257,7 +285,7 @@ class Order(LandingRecord):
     platform: Code
     platform_user_id: Code
     product_id: Code
-    quantity: Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+    quantity: Annotated[int, Field(ge=1, le=BIGINT_MAX), BeforeValidator(_not_a_bool)]
     unit_price: Amount
     amount: Amount
     promotion_id: Optional[Code] = None
@@ -309,7 +337,7 @@ class CsSession(LandingRecord):
     agent_id: Code
     is_resolved: bool
     is_transferred: bool
-    satisfaction_score: Optional[Annotated[int, Field(ge=1, le=5)]] = None
+    satisfaction_score: Optional[Annotated[int, Field(ge=1, le=5), BeforeValidator(_not_a_bool)]] = None
     started_at: UtcTimestamp
     ended_at: UtcTimestamp
 
@@ -336,7 +364,7 @@ class Review(LandingRecord):
     platform_user_id: Code
     order_id: Optional[Code] = None
     product_id: Code
-    stars: Annotated[int, Field(ge=1, le=5)]
+    stars: Annotated[int, Field(ge=1, le=5), BeforeValidator(_not_a_bool)]
     text: Optional[Text] = None
     created_at: UtcTimestamp
 
@@ -351,7 +379,7 @@ class NpsResponse(LandingRecord):
     platform_user_id: Code
     order_id: Optional[Code] = None
     product_id: Optional[Code] = None
-    score: Annotated[int, Field(ge=0, le=10)]
+    score: Annotated[int, Field(ge=0, le=10), BeforeValidator(_not_a_bool)]
     verbatim: Optional[Text] = None
     submitted_at: UtcTimestamp
 
@@ -365,7 +393,7 @@ class SocialMention(LandingRecord):
     site: Code
     author_handle: Code
     text: Annotated[str, Field(min_length=1)]
-    reach: Annotated[int, Field(ge=0, le=BIGINT_MAX)]
+    reach: Annotated[int, Field(ge=0, le=BIGINT_MAX), BeforeValidator(_not_a_bool)]
     product_id: Optional[Code] = None
     mentioned_platform: Optional[Code] = None
     posted_at: UtcTimestamp
@@ -433,7 +461,10 @@ def contract_markdown() -> str:
               "Timestamps: ISO 8601 extended text; offset-less values are local time in `EE_TIMEZONE` "
               "(DST gaps and repeats quarantined); stored as UTC. Encoding: UTF-8 (BOM removed); "
               "legacy encodings detected per file and decoded or quarantined; undecodable bytes "
-              "quarantine only their record. Bad rows go to `raw._quarantine` with a reason.", ""]
+              "quarantine only their record. Numbers: ASCII digits only (full-width `５` and JSON "
+              "`true` are not numbers). A NUL character quarantines its record; a whitespace-only value "
+              "is missing; a zero-byte file is rejected. Bad rows go to `raw._quarantine` with a reason "
+              "(rules in `include/landing/contract.py`, hostile input in `docs/ingestion.md`).", ""]
     for source, model in SOURCES.items():
         lines += [f"## `{source}`", "", model.description, "",
                   f"Primary key: `{', '.join(model.primary_key)}`. Event time: `{model.event_time}`.", "",

@@ -3,6 +3,13 @@
 Every setting reaches dbt through environment variables that ``dbt_project/profiles.yml``
 reads (``EE_WAREHOUSE``, ``EE_DBT_TARGET``, ``EE_PG_*``), so the same project serves the
 command line, the tests, the benchmarks and cosmos.
+
+On the DuckDB target :func:`run_dbt` is a warehouse writer like any other
+(:mod:`include.ingestion.warehouse`): it holds the single-writer lock for the whole dbt
+process, waits for DuckDB's file lock to be free before starting dbt, drops the
+``__dbt_tmp`` / ``__dbt_backup`` relations a killed build can leave, and starts dbt so that
+it dies with its parent (Linux ``PR_SET_PDEATHSIG``): no dbt outlives the lock holder and
+writes unlocked. docs/warehouse.md, "Writers, locks and crashes".
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -21,6 +29,8 @@ from include.config import settings
 
 TARGETS = ("duckdb", "postgres")
 MAIN_BUILD_ARGS = ("build", "--exclude", "tag:topics", "tag:insight")
+#: suffixes of the intermediate relations dbt's table/view/incremental materialisations create
+LEFTOVER_SUFFIXES = ("__dbt_tmp", "__dbt_backup")
 
 
 class DbtError(RuntimeError):
@@ -104,6 +114,38 @@ def dbt_env(
     return env
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """``preexec_fn``: ask Linux to SIGKILL this child when the process that started it dies."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def drop_dbt_leftovers(con) -> list[str]:
+    """Drop the ``*__dbt_tmp`` / ``*__dbt_backup`` relations a killed dbt run left in a DuckDB file.
+
+    dbt-duckdb builds a table as ``<name>__dbt_tmp``, renames the old one to ``<name>__dbt_backup``,
+    swaps and drops; a run killed between those statements leaves them behind (dbt itself
+    drops them only when it next builds that same model). Call under the writer lock.
+
+    Args:
+        con: A read-write DuckDB connection.
+
+    Returns:
+        The ``schema.name`` of each relation dropped.
+    """
+    rows = con.execute(
+        "select table_schema, table_name, table_type from information_schema.tables where "
+        + " or ".join("table_name like ? escape '!'" for _ in LEFTOVER_SUFFIXES),
+        ["%" + suffix.replace("_", "!_") for suffix in LEFTOVER_SUFFIXES]).fetchall()
+    dropped = []
+    for schema, name, kind in rows:
+        con.execute(f'drop {"view" if kind == "VIEW" else "table"} if exists "{schema}"."{name}"')
+        dropped.append(f"{schema}.{name}")
+    return dropped
+
+
 def run_dbt(
     args: Sequence[str],
     *,
@@ -116,6 +158,14 @@ def run_dbt(
 ) -> DbtRun:
     """Run one dbt command in ``dbt_project/`` and return its output and wall time.
 
+    On the ``duckdb`` target the command runs under the warehouse's single-writer lock
+    (:func:`include.ingestion.warehouse.writer_lock`): it waits for other writers, and for
+    DuckDB's file lock (a reader holding the file), up to ``EE_WAREHOUSE_LOCK_TIMEOUT`` in all;
+    leftovers of a killed build are dropped first (:func:`drop_dbt_leftovers`). Should dbt
+    still meet DuckDB's lock (a process that grabbed the file between the check and dbt's
+    own open), the command is re-run within the same deadline: the conflict happens when dbt
+    opens the file, before it has built anything.
+
     Args:
         args: dbt arguments, e.g. ``["build", "--exclude", "tag:topics"]``.
         target: dbt target (``duckdb`` or ``postgres``).
@@ -127,6 +177,7 @@ def run_dbt(
 
     Raises:
         DbtError: dbt failed and ``check`` is true.
+        include.ingestion.warehouse.WarehouseBusyError: the warehouse stayed busy (the holder is named).
     """
     project = settings().dbt_project_dir
     if not (project / "dbt_project.yml").exists():
@@ -139,9 +190,41 @@ def run_dbt(
     work = settings().data_dir / "dbt_runs" / key
     env.setdefault("DBT_TARGET_PATH", str(work / "target"))
     env.setdefault("DBT_LOG_PATH", str(work / "logs"))
+    if target != "duckdb":
+        run = _run_once(cmd, project, env, args, echo)
+    else:
+        from include.ingestion.warehouse import mentions_lock_conflict, open_duckdb, writer_lock
+
+        path = Path(env["EE_WAREHOUSE"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with writer_lock(path) as deadline:
+            con = open_duckdb(path, read_only=False, deadline=deadline)  # waits out a reader holding the file
+            try:
+                dropped = drop_dbt_leftovers(con)
+            finally:
+                con.close()
+            if dropped:
+                sys.stderr.write(f"[dbt_runner] dropped {len(dropped)} relation(s) a killed dbt run left: "
+                                 f"{', '.join(dropped)}\n")
+            while True:
+                run = _run_once(cmd, project, env, args, echo)
+                conflict = run.returncode != 0 and mentions_lock_conflict(run.output[-4000:])
+                if not conflict or time.monotonic() >= deadline:
+                    break
+                sys.stderr.write("[dbt_runner] dbt could not open the warehouse (another process holds it); "
+                                 "retrying\n")
+                time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
+    if check and run.returncode != 0:
+        tail = "".join(run.output.splitlines(keepends=True)[-40:])
+        raise DbtError(f"dbt {' '.join(args)} failed (exit {run.returncode}) on target {target}:\n{tail}")
+    return run
+
+
+def _run_once(cmd: list[str], project: Path, env: dict[str, str], args: Sequence[str], echo: bool) -> DbtRun:
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, encoding="utf-8", errors="replace")
+                            text=True, encoding="utf-8", errors="replace",
+                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)  # noqa: PLW1509
     lines = []
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -149,8 +232,4 @@ def run_dbt(
         if echo:
             sys.stderr.write(line)
     returncode = proc.wait()
-    run = DbtRun(tuple(args), returncode, time.perf_counter() - started, "".join(lines))
-    if check and returncode != 0:
-        tail = "".join(lines[-40:])
-        raise DbtError(f"dbt {' '.join(args)} failed (exit {returncode}) on target {target}:\n{tail}")
-    return run
+    return DbtRun(tuple(args), returncode, time.perf_counter() - started, "".join(lines))

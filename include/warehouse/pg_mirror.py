@@ -82,6 +82,9 @@ def mirror(
         grant_select_to: a role that gets USAGE on each copied schema and SELECT on its tables,
             in the same transaction as the copy (readers never see the tables without it).
 
+    After copying ``raw``, the redactions of its voice texts are refreshed in
+    ``<prefix>_restricted`` on the server (:func:`include.privacy.warehouse.refresh_postgres`).
+
     Returns:
         The tables copied, with row counts and timings.
 
@@ -138,6 +141,13 @@ def mirror(
     finally:
         duck.close()
         pg.close()
+    if "raw" in schemas and any(item.schema == f"{prefix}_raw" for item in copied):
+        # the voice texts' redactions are computed from the mirrored raw on the server itself
+        # (restricted.text_redactions, include/privacy/warehouse.py), so dbt's staging there never
+        # needs a text the redactor has not seen
+        from include.privacy.warehouse import refresh_postgres
+
+        refresh_postgres(prefix, dsn)
     return copied
 
 

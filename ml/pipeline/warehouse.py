@@ -1,7 +1,10 @@
 """Read customer voice from ``marts.fct_interactions`` and write ``voc.doc_topics`` / ``voc.topics``.
 
 DuckDB allows one writer process, so every function opens the file, does its work in one
-transaction and closes it. Writes are idempotent: ``voc.doc_topics`` keeps one row per
+transaction and closes it, through :func:`include.ingestion.warehouse.connect`: the write
+holds the warehouse's single-writer lock and both wait out DuckDB's file lock (a reader or
+another writer) up to ``EE_WAREHOUSE_LOCK_TIMEOUT``. A process killed mid-write leaves the
+``voc`` tables as they were (the transaction never committed). Writes are idempotent: ``voc.doc_topics`` keeps one row per
 interaction (a re-run replaces the rows of the interactions it assigns) and ``voc.topics``
 one row per (topic_id, model_version) (a re-run replaces that version's rows).
 """
@@ -70,19 +73,17 @@ def open_interactions(warehouse: Path | None = None):
     Raises:
         FileNotFoundError: When the warehouse file does not exist.
         RuntimeError: When ``marts.fct_interactions`` is missing (dbt has not run).
+        include.ingestion.warehouse.WarehouseBusyError: A writer kept the file for the whole wait.
     """
-    import duckdb
+    from include.ingestion.warehouse import connect
 
     path = _warehouse(warehouse)
     if not path.exists():
         raise FileNotFoundError(f"warehouse {path} does not exist; run `xe run` (or `xe load` and `xe build`) first")
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+    with connect(path, read_only=True) as con:
         if not table_exists(con, "marts", "fct_interactions"):
             raise RuntimeError(f"marts.fct_interactions not found in {path}; run `xe build` first")
         yield con
-    finally:
-        con.close()
 
 
 def table_exists(con, schema: str, table: str) -> bool:
@@ -152,8 +153,9 @@ def write_outputs(doc_topics: pd.DataFrame, topics: pd.DataFrame, warehouse: Pat
 
     Raises:
         ValueError: On missing columns or duplicate interaction ids.
+        include.ingestion.warehouse.WarehouseBusyError: Another process kept the warehouse for the whole wait.
     """
-    import duckdb
+    from include.ingestion.warehouse import connect
 
     for frame, cols, name in ((doc_topics, DOC_TOPICS_COLUMNS, "doc_topics"), (topics, TOPICS_COLUMNS, "topics")):
         missing = set(cols) - set(frame.columns)
@@ -163,7 +165,13 @@ def write_outputs(doc_topics: pd.DataFrame, topics: pd.DataFrame, warehouse: Pat
         raise ValueError("doc_topics has duplicate interaction_id values; each document gets exactly one topic")
     doc_frame = doc_topics[DOC_TOPICS_COLUMNS].copy()
     topic_frame = topics[TOPICS_COLUMNS].copy()
-    con = duckdb.connect(str(_warehouse(warehouse)))
+    with connect(_warehouse(warehouse)) as con:
+        removed = _replace_rows(con, doc_frame, topic_frame)
+    return {"doc_topics": len(doc_frame), "topics": len(topic_frame), "doc_topics_removed": removed}
+
+
+def _replace_rows(con, doc_frame: pd.DataFrame, topic_frame: pd.DataFrame) -> int:
+    """The transaction of :func:`write_outputs`; returns the stale rows deleted."""
     try:
         con.execute("begin transaction")
         con.execute("create schema if not exists voc")
@@ -189,6 +197,4 @@ def write_outputs(doc_topics: pd.DataFrame, topics: pd.DataFrame, warehouse: Pat
     except Exception:
         con.execute("rollback")
         raise
-    finally:
-        con.close()
-    return {"doc_topics": len(doc_frame), "topics": len(topic_frame), "doc_topics_removed": removed}
+    return removed

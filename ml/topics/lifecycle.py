@@ -31,6 +31,7 @@ from ml.topics.store import (
     latest_version_name,
     load_version,
     new_version_name,
+    remove_partial_versions,
     save_version,
     topics_root,
 )
@@ -125,6 +126,9 @@ def fit_version(
         raise TooFewDocumentsError("no documents to fit topics on", 0, 1)
     root = root or topics_root()
     root.mkdir(parents=True, exist_ok=True)
+    leftovers = remove_partial_versions(root)  # a fit killed mid-save; LATEST never pointed at them
+    if leftovers:
+        _log(f"removed {len(leftovers)} partial version(s) a killed fit left: {', '.join(leftovers)}")
     started = time.perf_counter()
     spec = resolve_embedding_spec(config.embedding_model, texts)
     embedder = get_embedder(spec)
@@ -240,6 +244,7 @@ def fit_version(
             "total_seconds": round(time.perf_counter() - started, 2),
         },
     )
+    _log(f"saving {version.version} under {root}")  # progress marker (tests kill a fit here)
     save_version(version, fitted.model, root)
     _log(f"saved {version.version}: {n_topics} topics ({version.metrics['n_matched']} kept ids, "
          f"{version.metrics['n_emerging']} emerging, {version.metrics['n_vanished']} vanished)")

@@ -11,12 +11,21 @@ Layout under ``settings().model_dir / "topics"``::
     <version>/metrics.json      fit metrics (docs, topics, seconds, matches)
     LATEST                      name of the current version
 
+Crash safety: a version is written into ``.tmp-<version>-<pid>-<random>/`` and renamed into
+place only when complete; ``LATEST`` is replaced atomically afterwards (``os.replace``), and
+both steps run under ``.store.lock`` so concurrent fits never pick the same name. A process
+killed mid-save therefore leaves a hidden temporary folder and the previous ``LATEST``;
+:func:`remove_partial_versions` deletes such leftovers (the fit calls it first).
+
 How versions are fitted and how ids stay stable across refits: :mod:`ml.topics.lifecycle`.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,8 +104,66 @@ def _python_int_keys(model) -> None:
         model.topic_aspects_ = {a: {int(k): v for k, v in d.items()} for a, d in aspects.items()}
 
 
+PARTIAL_PREFIX = ".tmp-"
+STORE_LOCK = ".store.lock"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def remove_partial_versions(root: Path | None = None) -> list[str]:
+    """Delete what a fit killed mid-save left under the topics root; never touches a live save.
+
+    Leftovers are ``.tmp-<version>-<pid>-<random>/`` folders and ``.LATEST.<pid>.<random>.tmp``
+    files whose writing process (the pid in the name) no longer runs on this machine.
+
+    Returns:
+        The names removed.
+    """
+    root = root or topics_root()
+    if not root.is_dir():
+        return []
+    removed = []
+    for entry in root.iterdir():
+        if entry.name.startswith(PARTIAL_PREFIX):
+            pid_text = entry.name[len(PARTIAL_PREFIX):].rsplit("-", 2)[-2]
+        elif entry.name.startswith(".LATEST.") and entry.name.endswith(".tmp"):
+            pid_text = entry.name.split(".")[2]
+        else:
+            continue
+        if pid_text.isdigit() and _pid_alive(int(pid_text)):
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry.name)
+    return sorted(removed)
+
+
+def _write_pointer(root: Path, name: str) -> None:
+    """Point ``LATEST`` at ``name`` atomically (write a unique temporary file, fsync, ``os.replace``)."""
+    tmp = root / f".LATEST.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
+    with tmp.open("w") as handle:
+        handle.write(name)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, root / "LATEST")
+
+
 def save_version(version: TopicVersion, bertopic_model, root: Path | None = None) -> Path:
-    """Write a version folder and point ``LATEST`` at it.
+    """Write a version folder and point ``LATEST`` at it, crash-safely (see the module doc).
+
+    The folder is written under a temporary name and renamed into place complete; should
+    another process have taken ``version.version`` meanwhile, a fresh name is chosen and
+    ``version.version`` updated.
 
     Args:
         version: Version metadata, centroids and topic table.
@@ -106,42 +173,51 @@ def save_version(version: TopicVersion, bertopic_model, root: Path | None = None
     Returns:
         The version folder.
     """
+    from filelock import FileLock
     from safetensors.numpy import save_file
 
     root = root or topics_root()
-    folder = root / version.version
-    folder.mkdir(parents=True, exist_ok=False)
-    if bertopic_model is not None:
-        import logging
+    root.mkdir(parents=True, exist_ok=True)
+    folder = root / f"{PARTIAL_PREFIX}{version.version}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    folder.mkdir()
+    try:
+        if bertopic_model is not None:
+            import logging
 
-        _python_int_keys(bertopic_model)
-        logger = logging.getLogger("BERTopic")
-        level = logger.level
-        logger.setLevel(logging.ERROR)  # the embedding model is recorded in params.json, not in BERTopic
-        try:
-            bertopic_model.save(
-                str(folder / "bertopic"), serialization="safetensors", save_ctfidf=True, save_embedding_model=False
-            )
-        finally:
-            logger.setLevel(level)
-    tensors = {"centroids": np.ascontiguousarray(version.centroids, dtype=np.float32),
-               "topic_ids": np.asarray(version.topic_ids, dtype=np.int64)}
-    if version.student is not None and version.student_centroids is not None:
-        version.student.save(folder)
-        tensors["student_centroids"] = np.ascontiguousarray(version.student_centroids, dtype=np.float32)
-    save_file(tensors, str(folder / "centroids.safetensors"))
-    params = {
-        **version.params,
-        "config": version.config.to_dict(),
-        "embedding_spec": version.embedding_spec,
-        "max_topic_id": version.max_topic_id,
-    }
-    (folder / "params.json").write_text(json.dumps(params, indent=2, default=str))
-    (folder / "metrics.json").write_text(json.dumps(version.metrics, indent=2, default=str))
-    (folder / "topics.json").write_text(json.dumps(version.topics, indent=2, ensure_ascii=False, default=str))
-    tmp = root / ".LATEST.tmp"
-    tmp.write_text(version.version)
-    tmp.replace(root / "LATEST")
+            _python_int_keys(bertopic_model)
+            logger = logging.getLogger("BERTopic")
+            level = logger.level
+            logger.setLevel(logging.ERROR)  # the embedding model is recorded in params.json, not in BERTopic
+            try:
+                bertopic_model.save(
+                    str(folder / "bertopic"), serialization="safetensors", save_ctfidf=True, save_embedding_model=False
+                )
+            finally:
+                logger.setLevel(level)
+        tensors = {"centroids": np.ascontiguousarray(version.centroids, dtype=np.float32),
+                   "topic_ids": np.asarray(version.topic_ids, dtype=np.int64)}
+        if version.student is not None and version.student_centroids is not None:
+            version.student.save(folder)
+            tensors["student_centroids"] = np.ascontiguousarray(version.student_centroids, dtype=np.float32)
+        save_file(tensors, str(folder / "centroids.safetensors"))
+        params = {
+            **version.params,
+            "config": version.config.to_dict(),
+            "embedding_spec": version.embedding_spec,
+            "max_topic_id": version.max_topic_id,
+        }
+        (folder / "params.json").write_text(json.dumps(params, indent=2, default=str))
+        (folder / "metrics.json").write_text(json.dumps(version.metrics, indent=2, default=str))
+        (folder / "topics.json").write_text(json.dumps(version.topics, indent=2, ensure_ascii=False, default=str))
+        with FileLock(root / STORE_LOCK, timeout=60):
+            if (root / version.version).exists():  # a concurrent fit took the name
+                version.version = new_version_name(root)
+            folder = folder.rename(root / version.version)
+            _write_pointer(root, version.version)
+    except BaseException:
+        if folder.name.startswith(PARTIAL_PREFIX):  # failed before the rename: nothing half-written stays
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
     version.path = folder
     return folder
 

@@ -249,10 +249,12 @@ def test_a_corrupt_parquet_and_a_zero_byte_file_do_not_stop_the_rest(landing):
     write_jsonl(landing, "orders", "2026-09-21", [order("J1")], name="more.jsonl")
     result = load_source("orders", date(2026, 9, 21), date(2026, 9, 22))
     status = {f.file.rsplit("/", 1)[1]: (f.status, f.rows_loaded, f.rows_quarantined) for f in result.files}
-    assert status == {"broken.parquet": ("rejected", 0, 1), "empty.csv": ("empty", 0, 0),
+    assert status == {"broken.parquet": ("rejected", 0, 1), "empty.csv": ("rejected", 0, 1),
                       "good.parquet": ("loaded", 3, 0), "more.jsonl": ("loaded", 1, 0)}
-    [(line, reason)] = query("select line, reason from raw._quarantine")
-    assert line == 0 and reason.startswith("file rejected: ")
+    rows = query("select file, line, reason from raw._quarantine order by file")
+    assert [line for _, line, _ in rows] == [0, 0]
+    assert all(reason.startswith("file rejected: ") for _, _, reason in rows)
+    assert "0 bytes" in next(reason for file, _, reason in rows if file.endswith("empty.csv"))
 
 
 def test_a_rejected_file_counts_all_its_rows_for_the_gate(landing):
@@ -316,7 +318,7 @@ def test_a_long_cell_and_an_unterminated_quote(landing):
     write_bytes(landing, "cs_messages", "2024-11-12", "chat.csv", body.encode())
     result = load_source("cs_messages", date(2024, 11, 12), date(2024, 11, 13))
     assert query("select length(text) from raw.cs_messages where message_id = 'M1'") == [(200_000,)]
-    assert result.rows_loaded == 1
+    assert result.rows_loaded == 2  # M1 and M3: only the line with the open quote is lost to the quarantine
     [(reason,)] = query("select reason from raw._quarantine")
     assert "may never close" in reason or "malformed CSV" in reason
 

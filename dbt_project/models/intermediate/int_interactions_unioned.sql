@@ -1,6 +1,8 @@
 -- Every piece of customer voice in one shape, one row per interaction: customer chat
 -- messages, reviews with text, NPS verbatims and social mentions. Adds the customer_key,
--- the language (CJK share) and the PII-redacted text. _loaded_at is the latest load of any
+-- the language (CJK share) and the PII-redacted text: the library redactor's copy
+-- (stg_restricted__text_redactions, joined by the text's SHA-256; docs/privacy.md). A text
+-- with no redaction gets a null text_redacted, never its raw text (and a data test fails). _loaded_at is the latest load of any
 -- input row (informational: fct_interactions is rebuilt whole; its tags are looked up by
 -- text in int_voice_texts_tagged).
 with
@@ -27,6 +29,10 @@ mentions as (
 
 accounts as (
     select * from {{ ref('int_customer_accounts_resolved') }}
+),
+
+redactions as (
+    select * from {{ ref('stg_restricted__text_redactions') }}
 ),
 
 chat_messages as (
@@ -129,11 +135,13 @@ unioned as (
 redacted as (
     select
         unioned.*,
-        {{ redact_pii('unioned.original_text') }} as text_redacted
+        redactions.text_redacted
     from unioned
+    left join redactions
+        on {{ text_sha256('unioned.original_text') }} = redactions.text_sha256
 ),
 
--- language evidence from the redacted text without the <EMAIL>/<PHONE> placeholders
+-- language evidence from the redacted text without its placeholders (<EMAIL>, <PHONE>, ...)
 -- (the one rule shared with the topic engine: macros/text.sql, var language_rule)
 measured as (
     select

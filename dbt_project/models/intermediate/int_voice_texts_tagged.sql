@@ -8,7 +8,9 @@
     )
 }}
 -- Service-element tags, one row per distinct voice text (original_text of
--- int_interactions_unioned): its primary service element and keyword score.
+-- int_interactions_unioned): its primary service element and keyword score. The text itself
+-- is not stored (this is a table on both adapters; raw text stays in raw - docs/privacy.md):
+-- after upgrading from a version that stored it, run `dbt build --full-refresh` once.
 --
 -- Why a table of texts: the keyword matching is the one expensive step of the build (~14 s
 -- of a 30 s full build at 1M interactions, docs/warehouse.md) and its result depends on the
@@ -117,7 +119,6 @@ ranked as (
 
 select
     cast(texts.text_hash as varchar) as text_hash,
-    cast(texts.original_text as varchar) as original_text,
     cast(coalesce(ranked.element_code, 'other') as varchar) as service_element,
     cast(coalesce(ranked.element_score, 0) as integer) as service_element_score,
     cast(texts.rules_version as varchar) as rules_version
