@@ -86,6 +86,8 @@ eval: install ## score topics, sentiment and tagging on ../shared/data and the d
 	$(XE) eval sentiment --json --name waimai_10k --input $(SHARED)/waimai_10k/waimai_10k.csv --text-col review --label-col label --out $(EVAL_DIR)/sentiment_waimai.json
 	$(XE) eval sentiment --json --name online_shopping_10_cats --input $(SHARED)/online_shopping_10_cats/online_shopping_10_cats.csv --text-col review --label-col label --sample 10000 --out $(EVAL_DIR)/sentiment_online_shopping.json
 	$(XE) eval sentiment --json --name "marc_zh (head fitted on train stars)" --input $(SHARED)/marc_zh/marc_zh.csv --text-col text --label-col label --split test --train-split train --rating-col stars --out $(EVAL_DIR)/sentiment_marc_zh_fitted.json
+	$(XE) eval sentiment --json --name "waimai_10k (head fitted on the other 80 %)" --input $(SHARED)/waimai_10k/waimai_10k.csv --text-col review --label-col label --holdout-share 0.2 --out $(EVAL_DIR)/sentiment_waimai_fitted.json
+	$(XE) eval sentiment --json --name "online_shopping_10_cats (head fitted on the other 80 %)" --input $(SHARED)/online_shopping_10_cats/online_shopping_10_cats.csv --text-col review --label-col label --holdout-share 0.2 --out $(EVAL_DIR)/sentiment_online_shopping_fitted.json
 	$(XE) eval sentiment --json --name "marc_en (head fitted on train stars)" --input $(SHARED)/marc_en/marc_en.csv --text-col text --label-col label --split test --train-split train --rating-col stars --out $(EVAL_DIR)/sentiment_marc_en_fitted.json
 	$(XE) eval tagging --json --shared-data $(SHARED) --out $(EVAL_DIR)/tagging_real.json
 	$(XE) eval mixed --json --shared-data $(SHARED) --out $(EVAL_DIR)/topics_mixed.json

@@ -111,16 +111,22 @@ def eval_topics(input_path, text_col, label_col, split, sample, seed, no_cache, 
               help="Scale of --rating-col: 5 (stars) or 10 (NPS).")
 @click.option("--min-rated", type=click.IntRange(min=1), default=None,
               help="Rated texts needed to fit (default ml.sentiment.MIN_RATED); fewer: the base head is used.")
+@click.option("--holdout-share", type=click.FloatRange(min=0, max=1, min_open=True, max_open=True), default=None,
+              help="For a file without a split: fit a head on the --label-col labels of the rows outside a share "
+                   "held out by a hash of the text, and score only the held-out rows (e.g. 0.2).")
 @_NAME
 @_OUT
 @json_option
 def eval_sentiment(input_path, text_col, label_col, split, sample, seed, train_input, train_split, train_label_col,
-                   rating_col, rating_scale, min_rated, name, out, as_json) -> None:
+                   rating_col, rating_scale, min_rated, holdout_share, name, out, as_json) -> None:
     """Score texts with the production sentiment head; with labels print accuracy and macro-F1.
 
     With --train-split (and --train-label-col or --rating-col) a head is first fitted by distant
     supervision on that split (what a merchant's own rated reviews do at run time,
-    ml.sentiment.fit_from_ratings) and the --split rows are scored with it.
+    ml.sentiment.fit_from_ratings) and the --split rows are scored with it. With --holdout-share
+    (files without a split, e.g. waimai_10k) the head is fitted on the --label-col labels of the
+    rows outside a share held out by a hash of the text (ml.evaluation.sentiment.holdout_mask,
+    so duplicates never cross it) and only the held-out rows are scored.
 
     Output keys: accuracy, macro_f1, n, task (three_class / binary), docs_per_second,
     head_docs_per_second, label_shares, model (base / warehouse-fitted), split, train_split, dropped.
@@ -133,6 +139,12 @@ def eval_sentiment(input_path, text_col, label_col, split, sample, seed, train_i
     from ml.evaluation import EvaluationInputError, evaluate_sentiment
     from ml.evaluation.sentiment import fit_from_labelled, normalise_labels
 
+    if holdout_share is not None:
+        if train_input or train_split or split or sample or not label_col:
+            raise click.BadParameter("--holdout-share needs --label-col and works without --split, --sample, "
+                                     "--train-input and --train-split", param_hint="--holdout-share")
+        _eval_sentiment_holdout(input_path, text_col, label_col, holdout_share, min_rated, name, out, as_json)
+        return
     train, train_path = None, None
     if train_input or train_split:
         if bool(train_label_col) == bool(rating_col):
@@ -168,6 +180,35 @@ def eval_sentiment(input_path, text_col, label_col, split, sample, seed, train_i
     emit_json(result)
 
 
+def _eval_sentiment_holdout(input_path: Path, text_col: str, label_col: str, share: float, min_rated: int | None,
+                            name: str | None, out: Path | None, as_json: bool) -> None:
+    """``xe eval sentiment --holdout-share``: fit on the rows outside the hash holdout, score the held-out rows."""
+    from ml.evaluation import EvaluationInputError, evaluate_sentiment
+    from ml.evaluation.sentiment import fit_from_labelled, holdout_mask, normalise_labels
+
+    df = _load_checked(input_path, text_col, label_col)
+    try:
+        normalise_labels(df["label"].tolist())
+    except ValueError as exc:
+        raise EvaluationInputError(f"{Path(input_path).name}, column {label_col!r}: {exc}") from exc
+    held = holdout_mask(df["text"].tolist(), share)
+    if held.all() or not held.any():
+        raise EvaluationInputError(f"{Path(input_path).name}: a {share:.0%} holdout of {len(df):,} rows leaves "
+                                   "one side empty; use more rows")
+    train, test = df[~held], df[held]
+    if not as_json:
+        note(f"[eval] fitting a warehouse head on {len(train):,} rows (outside the {share:.0%} holdout) ...")
+    model = fit_from_labelled(train["text"].tolist(), labels=train["label"].tolist(), min_rated=min_rated)
+    if not as_json:
+        note(f"[eval] scoring the {len(test):,} held-out texts ...")
+    split_name = f"held out by text hash ({share:.0%})"
+    result = {**evaluate_sentiment(test["text"].tolist(), test["label"].tolist(), model),
+              "split": split_name, "sample": None, "train_split": f"rest of {Path(input_path).name}",
+              "n_rated": model.meta.get("n_rated", 0), "dropped": df.attrs.get("dropped", {})}
+    _save(out, _record("sentiment", name, str(input_path), split_name, result))
+    emit_json(result)
+
+
 def _check_training_targets(train, path: Path, label_col: str | None, rating_col: str | None, scale: int):
     """The training rows with a usable target: 3-class labels (else exit 2), or ratings on the scale (others dropped)."""
     from ml.evaluation import EvaluationInputError
@@ -180,9 +221,7 @@ def _check_training_targets(train, path: Path, label_col: str | None, rating_col
             _, task = normalise_labels(train["label"].tolist())
         except ValueError as exc:
             raise EvaluationInputError(f"training input {name}, column {label_col!r}: {exc}") from exc
-        if task != "three_class":
-            raise EvaluationInputError(f"training input {name}, column {label_col!r}: training labels must be "
-                                       "negative/neutral/positive (0/1 labels have no neutral class)")
+        del task  # 3-class or 0/1 (good/bad: the neutral class then comes from the seed sentences)
         return train
     usable = [v is not None for v in ratings_to_labels(train["label"].tolist(), scale)]
     bad = len(usable) - sum(usable)

@@ -100,23 +100,72 @@ def fit_from_labelled(texts: Sequence[str], ratings: Sequence | None = None, sca
     """Distant-supervision simulation: a warehouse-fitted head from a labelled or rated training split.
 
     Give either ``ratings`` (stars 1-5 with ``scale_max=5``, NPS 0-10 with ``scale_max=10``) or
-    3-class ``labels`` (read as the ratings 1 / 3 / 5 on a 5-star scale, which
-    :func:`ml.sentiment.ratings_to_labels` maps back to the same classes).
+    ``labels``: 3-class labels are read as the ratings 1 / 3 / 5 on a 5-star scale (which
+    :func:`ml.sentiment.ratings_to_labels` maps back to the same classes); binary 0/1 labels
+    (good / bad reviews) as 1 / 5, the neutral class then coming from the seed sentences only.
 
     Returns:
         The head from :func:`ml.sentiment.fit_from_ratings` (the base head when too few rows).
 
     Raises:
-        ValueError: With neither or both of ``ratings`` and ``labels``, or labels that are not 3-class.
+        ValueError: With neither or both of ``ratings`` and ``labels``, or labels that are neither
+            3-class nor 0/1.
     """
     from ml.sentiment import MIN_RATED, fit_from_ratings
 
     if (ratings is None) == (labels is None):
-        raise ValueError("give either ratings or 3-class labels for the training split")
+        raise ValueError("give either ratings or labels (3-class or 0/1) for the training split")
     if labels is not None:
-        values, task = normalise_labels(labels)
-        if task != "three_class":
-            raise ValueError("training labels must be negative/neutral/positive (0/1 labels have no neutral class)")
+        values, _ = normalise_labels(labels)  # binary 0/1 come back as negative / positive
         ratings, scale_max = [{"negative": 1, "neutral": 3, "positive": 5}[v] for v in values], 5
     return fit_from_ratings(list(texts), list(ratings), scale_max,
                             min_rated=MIN_RATED if min_rated is None else min_rated)
+
+
+def holdout_mask(texts: Sequence[str], share: float = 0.2) -> np.ndarray:
+    """A deterministic held-out split for data sets without one: ``(n,)`` bool, True = held out.
+
+    A text is held out when the first 8 hex digits of its SHA-1 (UTF-8), as an integer modulo
+    10,000, fall below ``share * 10,000``: the split depends on the text alone, so duplicates
+    never cross it and any run, machine or row order gives the same split.
+
+    Raises:
+        ValueError: When ``share`` is not in (0, 1).
+    """
+    import hashlib
+
+    if not 0 < share < 1:
+        raise ValueError(f"holdout share must be in (0, 1); got {share}")
+    cut = round(share * 10_000)
+    return np.array([int(hashlib.sha1((t if isinstance(t, str) else "").encode("utf-8")).hexdigest()[:8], 16)
+                     % 10_000 < cut for t in texts], dtype=bool)
+
+
+def evaluate_holdout(texts: Sequence[str], labels: Sequence, share: float = 0.2,
+                     min_rated: int | None = None) -> dict:
+    """Fit a head on the rows outside :func:`holdout_mask` and score the held-out rows with it.
+
+    What a merchant's own labelled reviews do at run time, on a data set that has no split
+    (e.g. waimai_10k, online_shopping_10_cats): labels 0/1 or 3-class (:func:`fit_from_labelled`).
+
+    Returns:
+        ``fitted``: :func:`evaluate_sentiment` of the fitted head on the held-out rows;
+        ``base``: the shipped base head on the same rows; ``n_train``, ``n_holdout``, ``share``.
+
+    Raises:
+        ValueError: On unusable labels, a length mismatch, or an empty side of the split.
+    """
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    if len(labels) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+    held = holdout_mask(texts, share)
+    if held.all() or not held.any():
+        raise ValueError(f"the holdout split of {len(texts)} texts leaves one side empty; use more texts")
+    labels = list(labels)
+    train_rows, test_rows = np.flatnonzero(~held), np.flatnonzero(held)
+    model = fit_from_labelled([texts[i] for i in train_rows], labels=[labels[i] for i in train_rows],
+                              min_rated=min_rated)
+    test_texts, test_labels = [texts[i] for i in test_rows], [labels[i] for i in test_rows]
+    return {"fitted": evaluate_sentiment(test_texts, test_labels, model),
+            "base": evaluate_sentiment(test_texts, test_labels),
+            "n_train": len(train_rows), "n_holdout": len(test_rows), "share": share}

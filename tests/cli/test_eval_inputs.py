@@ -153,3 +153,22 @@ def test_eval_sentiment_checks_the_training_input_before_fitting(ee_env, capsys)
         code, _, err = _eval([*args, "--train-input", str(train_file)], capsys)
         assert code == 2 and message in err, err
         assert _nothing_embedded(ee_env)
+
+
+def test_eval_sentiment_holdout_fits_on_the_rest_and_scores_only_the_held_out_rows(ee_env, capsys):
+    from ml.evaluation.sentiment import holdout_mask
+
+    good = ["很好吃，下次还来", "送得很快，味道不错", "分量足，好评", "great food, fast delivery", "包装很好，很满意"]
+    bad = ["送餐太慢了，饭都凉了", "太咸了，难吃", "少送了一份，差评", "cold and late, never again", "骑手态度很差"]
+    rows = [(f"{t} {i}", "1") for i in range(12) for t in good] + [(f"{t} {i}", "0") for i in range(12) for t in bad]
+    path = _csv(ee_env / "reviews.csv", rows)
+    held = int(holdout_mask([t for t, _ in rows], 0.2).sum())
+    args = ["sentiment", "--input", str(path), "--text-col", "text", "--label-col", "label"]
+    code, result, err = _eval([*args, "--holdout-share", "0.2", "--min-rated", "20"], capsys)
+    assert code == 0, err
+    assert result["n"] == held and 0 < held < len(rows)
+    assert result["split"] == "held out by text hash (20%)" and result["train_split"] == "rest of reviews.csv"
+    assert result["task"] == "binary" and result["model"] != "base"
+    # --holdout-share is its own split: it refuses --split (exit 2)
+    code, _, err = _eval([*args, "--holdout-share", "0.2", "--split", "test"], capsys)
+    assert code == 2 and "--holdout-share" in err

@@ -50,10 +50,10 @@ def test_unlabelled_input_gives_shares_only():
 def test_fit_from_labelled_needs_exactly_one_kind_of_target():
     from ml.evaluation.sentiment import fit_from_labelled
 
-    with pytest.raises(ValueError, match="either ratings or 3-class labels"):
+    with pytest.raises(ValueError, match="either ratings or labels"):
         fit_from_labelled(["a"])
-    with pytest.raises(ValueError, match="no neutral class"):
-        fit_from_labelled(["a", "b"], labels=[0, 1])
+    with pytest.raises(ValueError, match="negative/neutral/positive or 0/1"):
+        fit_from_labelled(["a", "b"], labels=["good", "bad"])
 
 
 def test_eval_sentiment_cli_fits_a_warehouse_head_on_the_train_split(tmp_path, capsys):

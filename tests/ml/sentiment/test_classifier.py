@@ -112,7 +112,8 @@ def test_ratings_to_labels_on_stars_and_nps():
 def test_fit_from_ratings_below_the_minimum_returns_the_base(model):
     texts = ["很好", "很差", "一般"] * 10
     assert fit_from_ratings(texts, [5, 1, 3] * 10, 5, base=model) is model
-    assert fit_from_ratings(texts, [5, 1, 5] * 10, 5, base=model, min_rated=3) is model  # a class missing
+    assert fit_from_ratings(texts, [5, 3, 5] * 10, 5, base=model, min_rated=3) is model  # no negative rating
+    assert fit_from_ratings(texts, [1, 3, 1] * 10, 5, base=model, min_rated=3) is model  # no positive rating
 
 
 def test_fit_from_ratings_trains_a_warehouse_head(model, tmp_path):
