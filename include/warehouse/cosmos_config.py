@@ -65,6 +65,10 @@ def dbt_target() -> str:
     return os.environ.get("EE_DBT_TARGET", "duckdb")
 
 
+#: set in the cosmos tasks' environment: the DAG already refreshed the redactions (project_config)
+REDACTIONS_REFRESHED = "EE_REDACTIONS_REFRESHED"
+
+
 def runtime_env() -> dict[str, str]:
     """The dbt variables (absolute warehouse path, target, PostgreSQL settings) for the tasks."""
     env = dbt_env(dbt_target(), pg_schema=os.environ.get("EE_PG_SCHEMA"), base={})
@@ -72,13 +76,19 @@ def runtime_env() -> dict[str, str]:
 
 
 def project_config() -> ProjectConfig:
-    """The dbt project in ``dbt_project/`` and its current manifest; no ``dbt deps``."""
+    """The dbt project in ``dbt_project/`` and its current manifest; no ``dbt deps``.
+
+    The tasks get ``EE_REDACTIONS_REFRESHED=1``: the build_warehouse DAG refreshes
+    ``restricted.text_redactions`` once in its ``redact_voice_texts`` task before the task
+    group, so the dbt-duckdb plugin (:mod:`include.privacy.dbt_plugin`) does not repeat that
+    scan in each of the ~230 per-node dbt processes.
+    """
     return ProjectConfig(
         dbt_project_path=Path(_cfg.dbt_project_dir),
         manifest_path=ensure_manifest(),
         install_dbt_deps=False,
         partial_parse=True,
-        env_vars=runtime_env(),
+        env_vars={**runtime_env(), REDACTIONS_REFRESHED: "1"},
     )
 
 
