@@ -16,7 +16,7 @@
   nothing.
 - `assign`: assigns every interaction with the saved model (no refit) and replaces its rows
   in `voc.*` (idempotent); emits `duckdb://warehouse/voc/doc_topics`.
-- `build_topic_marts`: `dbt build --select tag:topics` (topic and product-finding marts); a
+- `build_topic_marts`: `dbt build --select tag:topics` (topic, service-element volume and product-finding marts); a
   missing selection only logs a warning. Emits `duckdb://warehouse/marts/topics`, which the
   `insight_drivers` DAG is scheduled on.
 

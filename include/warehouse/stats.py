@@ -13,7 +13,7 @@ from include.config import settings
 MARTS = (
     "fct_interactions", "fct_service_sessions", "fct_orders", "fct_payment_attempts", "fct_shipments",
     "dim_customer", "dim_product", "dim_promotion", "dim_platform", "dim_date", "dim_service_element",
-    "agg_service_element_weekly", "fct_nps_responses", "fct_reviews", "agg_nps_weekly", "agg_nps_touchpoint_weekly",
+    "fct_nps_responses", "fct_reviews", "agg_nps_weekly", "agg_nps_touchpoint_weekly",
     "agg_service_kpis_weekly", "fct_nps_response_drivers", "fct_unpaid_orders",
 )
 

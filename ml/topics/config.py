@@ -21,6 +21,11 @@ class TopicConfig:
         min_topics: Fewest topics the silhouette search considers.
         max_topics: Most topics the silhouette search considers (the count is chosen by the
             best silhouette of the Ward tree's cuts in between; never given by the caller).
+        refine_share: Clusters holding at least this share of the fitted documents are
+            searched again on their own points (a hierarchy: the coarse structure of a corpus
+            mixing sources, then the issues inside each; :class:`ml.topics.clustering.SilhouetteWard`).
+            0 turns it off.
+        refine_silhouette: Such a cluster is split when its own best cut reaches this silhouette.
         min_cluster_size: Smaller clusters are merged into their nearest neighbour.
         min_fit_docs: Fewest documents the clustering runs on. A smaller corpus (at least one
             document) is one topic: no UMAP, no silhouette search (with ``min_cluster_size`` 5,
@@ -52,6 +57,8 @@ class TopicConfig:
     umap_components: int = 10
     min_topics: int = 5
     max_topics: int = 200
+    refine_share: float = 0.03
+    refine_silhouette: float = 0.5
     min_cluster_size: int = 5
     min_fit_docs: int = 10
     max_fit_docs: int = 30_000

@@ -1,6 +1,6 @@
 """Fit a BERTopic model over precomputed embeddings and assign documents to its topics.
 
-Pipeline: [embeddings, 0.5 x character n-gram view] (:mod:`ml.topics.lexical`) -> UMAP (cosine, seeded) -> Ward clustering cut at the best silhouette
+Pipeline: [embeddings, 0.5 x character n-gram view] (:mod:`ml.topics.lexical`) -> UMAP (cosine, seeded) -> Ward clustering cut at the best silhouette, large clusters refined
 (:class:`ml.topics.clustering.SilhouetteWard`, no outliers) -> c-TF-IDF over noun-phrase
 tokens (:mod:`ml.topics.representation`) -> KeyBERTInspired + MMR keyphrases -> labels
 (:mod:`ml.topics.labels`). Assignment of any document (training
@@ -191,6 +191,8 @@ def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int, 
         max_fit_points=config.max_cluster_points,
         random_state=config.seed,
         preferred_k=preferred_topics,
+        refine_share=config.refine_share,
+        refine_silhouette=config.refine_silhouette,
     )
     return BERTopic(umap_model=umap_model, hdbscan_model=cluster_model, **common)
 

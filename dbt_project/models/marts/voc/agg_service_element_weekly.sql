@@ -1,20 +1,31 @@
+{{ config(tags=['topics']) }}
 -- Service-element volume per local week and interaction type: one row per
 -- (occurred_week, interaction_type, service_element). share_of_week is the element's share
 -- of that week's interactions of the type; the `other` share is the tagging's coverage gap.
+--
+-- The element is the final one of fct_interaction_topics (keyword tag combined with the
+-- topic's element; set-aside chit-chat and placeholder texts are 'other', so a marketplace's
+-- default "好评" is never counted as product quality); an interaction the topic engine has not
+-- scored yet keeps its keyword tag. Built after the topic engine: dbt build --select tag:topics.
 with
 
 interactions as (
     select * from {{ ref('fct_interactions') }}
 ),
 
+scored as (
+    select interaction_id, service_element from {{ ref('fct_interaction_topics') }}
+),
+
 counted as (
     select
-        occurred_week,
-        interaction_type,
-        service_element,
+        interactions.occurred_week,
+        interactions.interaction_type,
+        coalesce(scored.service_element, interactions.service_element) as service_element,
         count(*) as interaction_count
     from interactions
-    group by occurred_week, interaction_type, service_element
+    left join scored on interactions.interaction_id = scored.interaction_id
+    group by 1, 2, 3
 )
 
 select
