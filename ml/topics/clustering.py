@@ -13,9 +13,10 @@ are never separated (``xe eval mixed``: 600 Banking77 chats in one topic). The c
 own points, and split when its best cut has a silhouette of at least ``refine_silhouette``
 (default 0.5, where Kaufman & Rousseeuw's "reasonable structure" band starts: *Finding Groups
 in Data*, 1990, ch. 2); the parts are examined in turn, within the ``max_topics`` budget.
-Chosen on mixed-source samples built with Banking77 **train** (docs/topics.md). Every document gets a cluster (no outliers: clusters below
-``min_cluster_size`` are merged into their nearest neighbour, which is this pipeline's
-outlier reduction). ``predict`` assigns new points to the nearest cluster centroid, so
+Chosen on mixed-source samples built with Banking77 **train** (docs/topics.md).
+
+Every document gets a cluster (no outliers: clusters below ``min_cluster_size`` are merged
+into their nearest neighbour, which is this pipeline's outlier reduction). ``predict`` assigns new points to the nearest cluster centroid, so
 BERTopic's ``transform`` works on unseen documents.
 """
 

@@ -51,10 +51,9 @@ def test_refinement_stays_within_the_topic_budget_and_is_deterministic():
 
 
 def test_predict_assigns_new_points_to_the_refined_clusters():
-    X, truth = _mixed_sources()
+    X, _ = _mixed_sources()
     model = SilhouetteWard(min_topics=2, max_topics=40).fit(X)
-    fresh, fresh_truth = _mixed_sources(seed=5)
-    # same issue centres only when the seed matches; score agreement with fit-time labels instead
-    predicted = model.predict(X)
-    assert adjusted_rand_score(model.labels_, predicted) > 0.99
-    assert len(np.unique(model.predict(fresh))) >= 1 and len(fresh_truth) == len(fresh)
+    assert adjusted_rand_score(model.labels_, model.predict(X)) > 0.99
+    # new points near the fitted ones (small jitter) land in the same refined clusters
+    jittered = X + np.random.default_rng(5).normal(0, 0.05, size=X.shape)
+    assert np.mean(model.predict(jittered) == model.labels_) > 0.98
