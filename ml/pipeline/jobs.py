@@ -55,6 +55,34 @@ def neutralise_placeholders(labels: np.ndarray, scores: np.ndarray, classes: np.
     scores[rows] = 0.0
 
 
+def topic_texts(texts: list[str], config: TopicConfig, warehouse: Path | None = None) -> list[str]:
+    """The texts the topic engine sees: catalogue product names masked (``config.mask_catalogue``).
+
+    ``fct_interactions.text_redacted`` is never changed; fit and assign mask the same way, with
+    the catalogue as it is in the warehouse when they run (:mod:`ml.topics.catalogue`).
+
+    Args:
+        texts: Texts in warehouse order.
+        config: Topic configuration.
+        warehouse: DuckDB file.
+
+    Returns:
+        The texts, same length and order, with product names replaced by ``商品`` / ``product``.
+    """
+    if not config.mask_catalogue or not texts:
+        return texts
+    from ml.pipeline.warehouse import read_product_names
+    from ml.topics.catalogue import CatalogueMask
+
+    names = read_product_names(warehouse)
+    if not names:
+        return texts
+    masked = CatalogueMask.from_names(names).apply(texts)
+    changed = sum(a != b for a, b in zip(texts, masked, strict=True))
+    _log(f"masked product names ({len(names):,} catalogue names) in {changed:,} of {len(texts):,} texts")
+    return masked
+
+
 def _log(message: str) -> None:
     print(f"[ml.pipeline.jobs] {message}", file=sys.stderr, flush=True)  # stdout stays clean for JSON
 
@@ -129,7 +157,7 @@ def fit(weeks: int | None = None, warehouse: Path | None = None, root: Path | No
         return {"status": "skipped", "reason": reason, "version": previous.version if previous else None,
                 "n_topics": len(previous.topic_ids) if previous else 0, **summary}
     result = fit_version(
-        frame["text_redacted"].tolist(),
+        topic_texts(frame["text_redacted"].tolist(), config, warehouse),
         config=config,
         occurred_at=frame["occurred_at"].tolist(),
         warehouse_tags=frame["service_element"].tolist(),
@@ -239,8 +267,10 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
     _log(f"assigning {len(frame):,} documents with {version.version} ({mode} mode)")
     if frame.empty:
         return {"version": version.version, "doc_topics": 0, "topics": 0}
-    assignment = assign_with_set_aside(frame["text_redacted"].tolist(), version, mode=mode,
-                                       show_progress=len(frame) > 2000)
+    texts = frame["text_redacted"].tolist()
+    classes = voice_classes(texts)  # on the customer's own words
+    assignment = assign_with_set_aside(topic_texts(texts, version.config, warehouse), version, mode=mode,
+                                       show_progress=len(frame) > 2000, classes=classes)
     docs, topics = build_outputs(frame, version, assignment, load_label_overrides())
     counts = write_outputs(docs, topics, warehouse)
     _log(f"wrote {counts['doc_topics']:,} doc_topics rows and {counts['topics']} topics rows; removed "
@@ -248,12 +278,21 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
     return {"version": version.version, **counts}
 
 
-def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", show_progress: bool = False):
+def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", show_progress: bool = False,
+                          classes: np.ndarray | None = None):
     """Topic and sentiment per text; set-aside texts get their reserved topic id instead of a topic.
 
     Substantive texts go through :func:`ml.assign.modes.assign_documents`. Set-aside texts get
     probability 1.0; chit-chat keeps its sentiment (thanks are positive), placeholders are
     neutral with score 0 (a marketplace's default text says nothing about the customer).
+
+    Args:
+        texts: Texts to assign (as the topic engine sees them: :func:`topic_texts`).
+        version: A saved :class:`ml.topics.store.TopicVersion`.
+        mode: ``accurate``, ``balanced`` or ``fast``.
+        show_progress: Show a progress bar.
+        classes: Voice class per text, when computed on other texts than ``texts`` (the
+            unmasked ones); default :func:`voice_classes` of ``texts``.
 
     Returns:
         An :class:`ml.assign.modes.Assignment` over all ``texts`` with ``voice_classes`` set.
@@ -261,7 +300,7 @@ def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", sho
     from ml.assign.modes import Assignment, assign_documents
     from ml.sentiment import default_model
 
-    classes = voice_classes(texts)
+    classes = voice_classes(texts) if classes is None else np.asarray(classes)
     keep = np.flatnonzero(classes == SUBSTANTIVE)
     n = len(texts)
     topic_ids = np.zeros(n, dtype=np.int64)

@@ -129,6 +129,27 @@ def read_interactions(
         return con.execute(sql, params).df()
 
 
+def read_product_names(warehouse: Path | None = None) -> list[str]:
+    """Every product name of ``marts.dim_product`` (``product_name`` and ``product_name_en``).
+
+    Returns:
+        The non-blank names, in no particular order; ``[]`` when the warehouse has no
+        ``marts.dim_product`` (a warehouse of texts only, as ``xe eval mixed`` builds).
+
+    Raises:
+        As :func:`open_interactions`.
+    """
+    with open_interactions(warehouse) as con:
+        if not table_exists(con, "marts", "dim_product"):
+            return []
+        columns = [c for c in ("product_name", "product_name_en") if column_exists(con, "marts", "dim_product", c)]
+        names: list[str] = []
+        for column in columns:
+            rows = con.execute(f"select distinct {column} from marts.dim_product where {column} is not null").fetchall()
+            names += [r[0] for r in rows if isinstance(r[0], str) and r[0].strip()]
+    return names
+
+
 def latest_interaction_time(warehouse: Path | None = None) -> pd.Timestamp | None:
     """Latest ``occurred_at`` in ``marts.fct_interactions`` (``None`` when empty); raises as :func:`open_interactions`."""
     with open_interactions(warehouse) as con:

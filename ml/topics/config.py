@@ -49,6 +49,9 @@ class TopicConfig:
         student_dim: Token vector size of the student.
         balanced_agreement: Share of student-predicted documents that ``balanced`` assignment
             must give the same topic as ``accurate`` (calibrated on held-out documents at fit).
+        mask_catalogue: Replace the warehouse's product names (``marts.dim_product``) by a
+            neutral word in the texts the topic engine fits and assigns
+            (:mod:`ml.topics.catalogue`), so topics group texts by issue rather than by product.
         seed: Seed for sampling, UMAP and everything else random.
     """
 
@@ -73,6 +76,7 @@ class TopicConfig:
     student_epochs: int = 30
     student_dim: int = 256
     balanced_agreement: float = 0.98
+    mask_catalogue: bool = True
     seed: int = 42
     extra: dict = field(default_factory=dict)
 
