@@ -80,9 +80,9 @@ def warehouse_option(func):
 
 
 def landing_option(func):
-    """``--landing DIR``: the landing zone (default ``EE_LANDING_DIR``)."""
-    return click.option("--landing", type=click.Path(path_type=Path, file_okay=False), default=None,
-                        help="Landing zone folder (default EE_LANDING_DIR: data/landing).")(func)
+    """``--landing DIR`` (alias ``--landing-dir``, as the variable's name): the landing zone (default ``EE_LANDING_DIR``)."""
+    return click.option("--landing", "--landing-dir", "landing", type=click.Path(path_type=Path, file_okay=False),
+                        default=None, help="Landing zone folder (default EE_LANDING_DIR: data/landing).")(func)
 
 
 def json_option(func):

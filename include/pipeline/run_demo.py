@@ -142,7 +142,8 @@ def print_outputs(timings: dict[str, float]) -> None:
             count = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
             print(f"  {schema}.{table:32s} {count:>12,d} rows")
         drivers = con.execute(
-            "select driver, impact_adjusted, effect_adjusted_ci_low, effect_adjusted_ci_high, n_with "
+            "select driver, impact_adjusted, effect_adjusted_ci_low * support, effect_adjusted_ci_high * support, "
+            "effect_adjusted, n_with "
             "from marts.agg_nps_key_drivers where driver_kind = 'operational' and driver_rank is not null "
             "order by driver_rank limit 5").fetchall() if ("marts", "agg_nps_key_drivers") in tables else []
         alerts = con.execute(
@@ -161,8 +162,10 @@ def print_outputs(timings: dict[str, float]) -> None:
     finally:
         con.close()
     if drivers:
-        print("  key drivers of NPS (fix first; impact in NPS points, adjusted): " + "; ".join(
-            f"{d} {impact:+.1f} (effect CI {low:.0f}..{high:.0f}, n={n})" for d, impact, low, high, n in drivers))
+        print("  key drivers of NPS (fix first; overall NPS points lost to the driver, adjusted, with 95 % CI; "
+              "effect: points per answer that has it): " + "; ".join(
+                  f"{d} {impact:+.1f} (CI {low:+.1f}..{high:+.1f}; effect {effect:+.0f}, n={n})"
+                  for d, impact, low, high, effect, n in drivers))
     if alerts:
         print(f"  risk alerts raised ({len(alerts)}; marts.fct_risk_alerts, xe insight alerts):")
         for severity, status, first, last, entity, observed, expected in alerts:

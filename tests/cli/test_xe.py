@@ -132,6 +132,13 @@ def test_load_from_a_missing_landing_folder_replaces_nothing(tmp_path, capsys):
     con.close()
 
 
+def test_landing_dir_is_an_alias_of_landing(tmp_path, capsys):
+    """--landing-dir (named like EE_LANDING_DIR, as the shared cases' notes write it) reaches the same folder."""
+    code = main(["load", "--start", "2026-09-21", "--end", "2026-09-28", "--landing-dir", str(tmp_path / "typo"),
+                 "--warehouse", str(tmp_path / "w.duckdb")])
+    assert code == 2 and str(tmp_path / "typo") in capsys.readouterr().err
+
+
 def test_build_without_a_warehouse_says_to_load_first(tmp_path, capsys):
     missing = tmp_path / "none.duckdb"
     assert main(["build", "--warehouse", str(missing), "--quiet"]) == 2
