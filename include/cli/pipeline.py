@@ -166,7 +166,7 @@ def build(target, warehouse, pg_schema, full_refresh, topics_only, quiet, as_jso
     PostgreSQL, mirror the raw schema first (xe warehouse mirror-pg).
     """
     from include.warehouse.dbt_runner import MAIN_BUILD_ARGS, run_dbt
-    from include.warehouse.stats import duckdb_stats, format_stats, postgres_stats
+    from include.warehouse.stats import MARTS, TOPIC_MARTS, duckdb_stats, format_stats, postgres_stats
 
     if target == "duckdb":
         from include.config import settings
@@ -185,7 +185,8 @@ def build(target, warehouse, pg_schema, full_refresh, topics_only, quiet, as_jso
         dbt_args.append("--full-refresh")
     note(f"dbt {' '.join(dbt_args)} (target {target}) ...")
     run = run_dbt(dbt_args, target=target, warehouse=warehouse, pg_schema=pg_schema, echo=not (quiet or as_json))
-    stats = duckdb_stats(warehouse) if target == "duckdb" else postgres_stats(pg_schema)
+    marts = TOPIC_MARTS if topics_only else MARTS
+    stats = duckdb_stats(warehouse, marts=marts) if target == "duckdb" else postgres_stats(pg_schema, marts=marts)
     if as_json:
         emit_json({"target": target, "seconds": round(run.seconds, 2), **stats})
     else:

@@ -16,6 +16,11 @@ MARTS = (
     "fct_nps_responses", "fct_reviews", "agg_nps_weekly", "agg_nps_touchpoint_weekly",
     "agg_service_kpis_weekly", "fct_nps_response_drivers", "fct_unpaid_orders",
 )
+#: the marts over the topic engine's output (dbt tag:topics; `xe build --topics`)
+TOPIC_MARTS = (
+    "fct_interaction_topics", "agg_topic_weekly", "agg_service_element_weekly", "agg_product_topic_weekly",
+    "fct_product_findings",
+)
 
 OTHER_SHARE_SQL = """
 select interaction_type,
@@ -36,8 +41,10 @@ def _other_share(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
             "by_type": by_type}
 
 
-def duckdb_stats(warehouse: Path | str | None = None, schema: str = "marts") -> dict[str, Any]:
-    """Rows per mart and the ``other`` share from the DuckDB warehouse.
+def duckdb_stats(warehouse: Path | str | None = None, schema: str = "marts",
+                 marts: tuple[str, ...] = MARTS) -> dict[str, Any]:
+    """Rows per mart (``marts``: :data:`MARTS` or :data:`TOPIC_MARTS`; missing ones are left out)
+    and the ``other`` share from the DuckDB warehouse.
 
     Raises:
         FileNotFoundError: the warehouse file does not exist.
@@ -57,7 +64,7 @@ def duckdb_stats(warehouse: Path | str | None = None, schema: str = "marts") -> 
         existing = {r[0] for r in con.execute(
             "select table_name from information_schema.tables where table_schema = ?", [schema]).fetchall()}
         rows = {m: con.execute(f"select count(*) from {schema}.{m}").fetchone()[0]
-                for m in MARTS if m in existing}
+                for m in marts if m in existing}
         share = _other_share(con.execute(OTHER_SHARE_SQL.format(schema=schema)).fetchall()) \
             if "fct_interactions" in existing else None
     finally:
@@ -65,8 +72,8 @@ def duckdb_stats(warehouse: Path | str | None = None, schema: str = "marts") -> 
     return {"rows": rows, "other": share}
 
 
-def postgres_stats(pg_schema: str, dsn: str | None = None) -> dict[str, Any]:
-    """Rows per mart and the ``other`` share from ``<pg_schema>_marts`` on PostgreSQL."""
+def postgres_stats(pg_schema: str, dsn: str | None = None, marts: tuple[str, ...] = MARTS) -> dict[str, Any]:
+    """Rows per mart (``marts``, as :func:`duckdb_stats`) and the ``other`` share from ``<pg_schema>_marts`` on PostgreSQL."""
     import psycopg2
 
     schema = f"{pg_schema}_marts"
@@ -74,7 +81,7 @@ def postgres_stats(pg_schema: str, dsn: str | None = None) -> dict[str, Any]:
         cur.execute("select table_name from information_schema.tables where table_schema = %s", [schema])
         existing = {r[0] for r in cur.fetchall()}
         rows = {}
-        for mart in MARTS:
+        for mart in marts:
             if mart in existing:
                 cur.execute(f'select count(*) from "{schema}"."{mart}"')
                 rows[mart] = cur.fetchone()[0]
