@@ -31,6 +31,18 @@ def test_latin_names_match_whole_words_only():
         "the steak was cold", "product arrived cold", "smart service, fresh delivery"]
 
 
+def test_case_and_whitespace_runs_do_not_hide_a_name_and_the_rest_of_the_text_is_kept():
+    mask = CatalogueMask.from_names(NAMES)
+    assert mask.apply(["  the SMART  air\tfryer PRO leaks  ", "智能空气炸锅  Pro   5L 很好", "smart air fryer pros"]) == [
+        "  the product leaks  ", "商品 很好", "smart air fryer pros"]
+
+
+def test_overlapping_names_take_the_leftmost_then_the_longest():
+    mask = CatalogueMask.from_names(["Fresh milk 950ml", "milk powder"])
+    assert mask.apply(["fresh milk powder"]) == ["product powder"]
+    assert mask.apply(["fresh milk 950ml and milk powder"]) == ["product and product"]
+
+
 def test_a_one_character_head_is_not_used():
     # "米 5kg" would otherwise mask every 米 (大米, 米饭, 厘米)
     mask = CatalogueMask.from_names(["米 5kg"])
