@@ -133,7 +133,7 @@ def read_product_names(warehouse: Path | None = None) -> list[str]:
     """Every product name of ``marts.dim_product`` (``product_name`` and ``product_name_en``).
 
     Returns:
-        The non-blank names, in no particular order; ``[]`` when the warehouse has no
+        The non-blank names (duplicates possible), in no particular order; ``[]`` when the warehouse has no
         ``marts.dim_product`` (a warehouse of texts only, as ``xe eval mixed`` builds).
 
     Raises:
@@ -142,12 +142,8 @@ def read_product_names(warehouse: Path | None = None) -> list[str]:
     with open_interactions(warehouse) as con:
         if not table_exists(con, "marts", "dim_product"):
             return []
-        columns = [c for c in ("product_name", "product_name_en") if column_exists(con, "marts", "dim_product", c)]
-        names: list[str] = []
-        for column in columns:
-            rows = con.execute(f"select distinct {column} from marts.dim_product where {column} is not null").fetchall()
-            names += [r[0] for r in rows if isinstance(r[0], str) and r[0].strip()]
-    return names
+        rows = con.execute("select product_name, product_name_en from marts.dim_product").fetchall()
+    return [name for row in rows for name in row if isinstance(name, str) and name.strip()]
 
 
 def latest_interaction_time(warehouse: Path | None = None) -> pd.Timestamp | None:

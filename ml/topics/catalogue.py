@@ -118,15 +118,14 @@ class CatalogueMask:
         if not spans:
             return text
         spans.sort()
-        out, cursor = [], 0
+        out, cursor, copied = [], 0, 0  # cursor: next free index in folded; copied: in text
         for begin, _, end in spans:
             if begin < cursor:
                 continue  # overlaps a match already taken (leftmost, then longest)
             start, stop = origin[begin], origin[end] + 1
-            out.append(text[origin[cursor - 1] + 1 if cursor else 0:start])
-            out.append(ZH_PLACEHOLDER if _HAN.search(text[start:stop]) else EN_PLACEHOLDER)
-            cursor = end + 1
-        out.append(text[origin[cursor - 1] + 1:])
+            out += [text[copied:start], ZH_PLACEHOLDER if _HAN.search(text[start:stop]) else EN_PLACEHOLDER]
+            cursor, copied = end + 1, stop
+        out.append(text[copied:])
         return "".join(out)
 
 

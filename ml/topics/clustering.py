@@ -16,8 +16,9 @@ in Data*, 1990, ch. 2); the parts are examined in turn, within the ``max_topics`
 Chosen on mixed-source samples built with Banking77 **train** (docs/topics.md).
 
 Every document gets a cluster (no outliers: clusters below ``min_cluster_size`` are merged
-into their nearest neighbour, which is this pipeline's outlier reduction). ``predict`` assigns new points to the nearest cluster centroid, so
-BERTopic's ``transform`` works on unseen documents.
+into their nearest neighbour, which is this pipeline's outlier reduction). ``predict``
+assigns new points to the nearest cluster centroid, so BERTopic's ``transform`` works on
+unseen documents.
 """
 
 from __future__ import annotations
