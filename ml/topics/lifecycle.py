@@ -141,7 +141,9 @@ def fit_version(
     if latest_version_name(root):
         previous = load_version(root=root)
     prev_ok = previous is not None and previous.embedding_spec == spec
-    _log(f"fitting topics on {min(len(texts), config.max_fit_docs):,} of {len(texts):,} documents")
+    n_distinct = len(set(texts))
+    _log(f"fitting topics on {min(n_distinct, config.max_fit_docs):,} distinct of {len(texts):,} documents "
+         "(copies of a text get its topic)")
     fitted = fit_topic_model(texts, embeddings, config, embedder,
                              preferred_topics=len(previous.centroids) if prev_ok else None)
     n_topics = len(fitted.centroids)

@@ -74,7 +74,8 @@ class FittedTopics:
         model: The fitted BERTopic model (fitted on ``fit_rows``).
         topics: Topic id (BERTopic's, 0..k-1) for every input document.
         centroids: ``(k, dim)`` unit-length mean embedding of each topic.
-        fit_rows: Indices of the documents the model was fitted on.
+        fit_rows: Indices of the documents the model was fitted on: distinct texts (the first
+            occurrence of each), a seeded sample of at most ``max_fit_docs`` of them.
         clustered: ``False`` when the fit documents held fewer distinct texts than
             :func:`min_docs_to_cluster` and every document was put in one topic (no UMAP, no clustering).
     """
@@ -204,7 +205,9 @@ def fit_topic_model(
     embedder: Embedder | None = None,
     preferred_topics: int | None = None,
 ) -> FittedTopics:
-    """Fit on (a seeded sample of) the corpus and assign every document a topic.
+    """Fit on (a seeded sample of) the corpus's distinct texts and assign every document a topic.
+
+    Copies of a fitted text get its topic; the other documents get their nearest centroid.
 
     Any content works: texts without a single keyword token (emoji, thanks, stop words) give
     topics without keywords. Fewer distinct fit documents than :func:`min_docs_to_cluster`
@@ -232,11 +235,18 @@ def fit_topic_model(
         raise TooFewDocumentsError("no documents to fit topics on", 0, 1)
     texts = [t if isinstance(t, str) else "" for t in texts]
     n = len(texts)
+    # Fit on distinct texts only: a text sent 500 times ("发货了吗") is one point, not a clump of
+    # 500 that UMAP spreads arbitrarily, that dominates its neighbours' k-NN graph and that makes
+    # every finer Ward cut look better; its copies get its topic below.
+    first = {}
+    for i, text in enumerate(texts):
+        first.setdefault(text, i)
+    distinct = np.fromiter(first.values(), dtype=int, count=len(first))
     rng = np.random.default_rng(config.seed)
-    fit_rows = np.sort(rng.choice(n, config.max_fit_docs, replace=False)) if n > config.max_fit_docs else np.arange(n)
+    fit_rows = (np.sort(rng.choice(distinct, config.max_fit_docs, replace=False))
+                if len(distinct) > config.max_fit_docs else distinct)
     fit_texts = [texts[i] for i in fit_rows]
-    # distinct texts: UMAP spreads identical points arbitrarily, and Ward then splits them
-    clustered = len(set(fit_texts)) >= min_docs_to_cluster(config)
+    clustered = len(fit_texts) >= min_docs_to_cluster(config)
     view = None
     if config.lexical_weight > 0 and clustered:
         from ml.topics.lexical import lexical_view
@@ -249,7 +259,10 @@ def fit_topic_model(
     centroids = topic_centroids(embeddings[fit_rows], fit_topics, n_topics)
     topics = np.empty(n, dtype=int)
     topics[fit_rows] = fit_topics
-    rest = np.setdiff1d(np.arange(n), fit_rows)
+    topic_of_text = dict(zip(fit_texts, fit_topics.tolist(), strict=True))
+    copies = np.array([i for i, text in enumerate(texts) if text in topic_of_text], dtype=int)
+    topics[copies] = [topic_of_text[texts[i]] for i in copies]
+    rest = np.setdiff1d(np.arange(n), copies)
     for start in range(0, len(rest), 20_000):  # in chunks: no copy of all the other rows' embeddings
         rows = rest[start : start + 20_000]
         topics[rows], _ = assign_to_centroids(embeddings[rows], centroids)

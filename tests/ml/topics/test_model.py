@@ -64,3 +64,18 @@ def test_silhouette_ward_keeps_the_previous_topic_count_when_near_best():
     # a preferred count whose cut is far from the best silhouette is not forced
     far = SilhouetteWard(min_topics=2, max_topics=8, min_cluster_size=3, silhouette_tolerance=0.01, preferred_k=7).fit(X)
     assert far.best_k_ != 7
+
+
+def test_copies_are_fitted_once_and_get_their_text_topic(corpus, embeddings, config):
+    """A text repeated many times is one fit point; every copy gets the topic of that point."""
+    texts, _ = corpus
+    repeated = list(texts) + [texts[0]] * 200 + [texts[7]] * 50
+    vectors = np.vstack([embeddings, np.repeat(embeddings[[0]], 200, axis=0), np.repeat(embeddings[[7]], 50, axis=0)])
+    result = fit_topic_model(repeated, vectors, config, None)
+    fit_texts = [repeated[i] for i in result.fit_rows]
+    assert len(fit_texts) == len(set(fit_texts)) == len(set(texts))
+    assert (result.topics[len(texts):len(texts) + 200] == result.topics[0]).all()
+    assert (result.topics[len(texts) + 200:] == result.topics[7]).all()
+    # the 250 copies do not change how the distinct texts are grouped
+    alone = fit_topic_model(texts, embeddings, config, None)
+    assert normalized_mutual_info_score(alone.topics, result.topics[:len(texts)]) == 1.0
