@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 def evaluate_topics(df: pd.DataFrame, seed: int = 42, use_cache: bool = True) -> dict:
     """Cluster ``df.text`` with the production configuration and score the topics against ``df.label``.
 
+    As in production (:mod:`ml.pipeline.jobs`), chit-chat and placeholder texts (:mod:`ml.setaside`)
+    are set aside before clustering: they get the reserved topic ids -1 / -2, are scored as those
+    two groups and counted in ``n_set_aside``; only the other texts are embedded and clustered.
     Any corpus of at least one document gives a result. Below ``TopicConfig.min_fit_docs``
     distinct documents (default 10) production puts every document in one topic (no clustering,
     :func:`ml.topics.model.fit_topic_model`); the result then says so in ``note`` and
@@ -32,9 +35,11 @@ def evaluate_topics(df: pd.DataFrame, seed: int = 42, use_cache: bool = True) ->
         use_cache: Reuse cached embeddings (``False`` measures cold speed).
 
     Returns:
-        ``nmi``, ``ari``, ``purity`` (size-weighted), ``n_topics``, ``n_labels``, ``outlier_rate``,
-        ``docs_per_second`` (embedding + fit, end to end), ``peak_rss_mb``, ``n_docs``, ``embedding``,
-        ``clustered`` and, when not clustered, ``note``.
+        ``nmi``, ``ari``, ``purity`` (size-weighted, over every text, set-aside groups included),
+        ``n_topics`` (real topics), ``n_labels``, ``n_set_aside`` (texts per set-aside class),
+        ``outlier_rate`` (0: every clustered text gets a topic), ``docs_per_second`` (embedding +
+        fit, end to end), ``peak_rss_mb``, ``n_docs``, ``embedding`` (``None`` when nothing was
+        clustered), ``clustered`` and, when not clustered, ``note``.
 
     Raises:
         EvaluationInputError: With no row, or a missing or blank ``text`` / ``label`` (checked
@@ -43,6 +48,7 @@ def evaluate_topics(df: pd.DataFrame, seed: int = 42, use_cache: bool = True) ->
     from ml.embedding import embed_with_cache, get_embedder, resolve_embedding_spec
     from ml.evaluation.datasets import EvaluationInputError, blank_cells
     from ml.evaluation.metrics import clustering_scores
+    from ml.pipeline.jobs import SET_ASIDE_TOPICS, SUBSTANTIVE, voice_classes
     from ml.topics.config import TopicConfig
     from ml.topics.model import fit_topic_model, min_docs_to_cluster
 
@@ -58,27 +64,47 @@ def evaluate_topics(df: pd.DataFrame, seed: int = 42, use_cache: bool = True) ->
     texts = df["text"].astype(str).tolist()
     config = TopicConfig(seed=seed)
     started = time.perf_counter()
-    spec = resolve_embedding_spec(config.embedding_model, texts)
-    embedder = get_embedder(spec)
-    log.info("%s docs, embedding with %s", f"{len(texts):,}", spec)
-    embeddings = (embed_with_cache(texts, embedder, show_progress=True) if use_cache
-                  else embedder.encode(texts, show_progress=True))
-    log.info("fitting topics")
-    fitted = fit_topic_model(texts, embeddings, config, embedder)
+    # as production does (ml.pipeline.jobs): chit-chat and placeholder texts are set aside before
+    # clustering and get their reserved topic id; they are scored as those two groups, and counted
+    classes = voice_classes(texts)
+    keep = np.flatnonzero(classes == SUBSTANTIVE)
+    topics = np.zeros(len(texts), dtype=int)
+    for name, reserved in SET_ASIDE_TOPICS.items():
+        topics[classes == name] = reserved["topic_id"]
+    n_set_aside = {name: int(np.sum(classes == name)) for name in SET_ASIDE_TOPICS}
+    if sum(n_set_aside.values()):
+        log.info("set aside before clustering: %s", ", ".join(f"{v:,} {k}" for k, v in n_set_aside.items()))
+    spec, clustered, note = None, False, None
+    if len(keep):
+        substantive = [texts[i] for i in keep]
+        spec = resolve_embedding_spec(config.embedding_model, substantive)
+        embedder = get_embedder(spec)
+        log.info("%s docs, embedding with %s", f"{len(substantive):,}", spec)
+        embeddings = (embed_with_cache(substantive, embedder, show_progress=True) if use_cache
+                      else embedder.encode(substantive, show_progress=True))
+        log.info("fitting topics")
+        fitted = fit_topic_model(substantive, embeddings, config, embedder)
+        topics[keep] = fitted.topics
+        clustered = bool(fitted.clustered)
+        if not clustered:
+            note = (f"only {len(set(substantive))} distinct documents (< min_fit_docs "
+                    f"{min_docs_to_cluster(config)}) left to cluster: production puts them in one topic without clustering, "
+                    "so these scores do not measure the clustering")
+    else:
+        note = "every text was set aside (chit-chat or placeholder): there was nothing to cluster"
     seconds = time.perf_counter() - started
-    topics = fitted.topics
     result = {
         **clustering_scores(topics, df["label"].astype(str).to_numpy()),
-        "outlier_rate": round(float(np.mean(topics < 0)), 4),
+        "n_topics": int(len(np.unique(topics[keep]))),
+        "n_set_aside": n_set_aside,
+        "outlier_rate": 0.0,
         "docs_per_second": round(len(texts) / seconds, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "n_docs": len(texts),
         "embedding": spec,
-        "clustered": bool(fitted.clustered),
+        "clustered": clustered,
     }
-    if not fitted.clustered:
-        result["note"] = (f"only {len(set(texts))} distinct documents (< min_fit_docs {min_docs_to_cluster(config)}): "
-                          "production puts them in one topic without clustering, so these scores do not measure "
-                          "the clustering")
-        log.warning("%s", result["note"])
+    if note:
+        result["note"] = note
+        log.warning("%s", note)
     return result

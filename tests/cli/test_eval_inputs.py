@@ -74,7 +74,23 @@ def test_eval_topics_on_a_wordless_corpus_gives_a_result(texts, ee_env, capsys):
     path = _csv(ee_env / "wordless.csv", [(t, "chit_chat" if i % 2 else "thanks") for i, t in enumerate(texts)])
     code, result, err = _eval(["topics", "--input", str(path), "--text-col", "text", "--label-col", "label"], capsys)
     assert code == 0, err
-    assert "empty vocabulary" not in err and result["n_docs"] == len(texts) and result["n_topics"] >= 1
+    assert "empty vocabulary" not in err and result["n_docs"] == len(texts)
+    # emoji-only texts and thanks are chit-chat: set aside as in production, counted, nothing clustered
+    assert result["n_set_aside"]["chit_chat"] == len(texts) and result["n_topics"] == 0
+    assert result["clustered"] is False and "every text was set aside" in result["note"]
+
+
+def test_eval_topics_sets_placeholders_aside_as_production_does(ee_env, capsys):
+    """Case 10 through `xe eval topics`: marketplace defaults are counted, never the largest topic."""
+    rows = (MESSAGES + [(f"{text}，急", label) for text, label in MESSAGES]
+            + [("此用户没有填写评价。", "placeholder")] * 30 + [("买家未及时做出评价，系统默认好评！", "placeholder")] * 8)
+    path = _csv(ee_env / "reviews_with_defaults.csv", rows)
+    code, result, err = _eval(["topics", "--input", str(path), "--text-col", "text", "--label-col", "label"], capsys)
+    assert code == 0, err
+    assert result["n_docs"] == 62 and result["n_set_aside"] == {"chit_chat": 0, "placeholder": 38}
+    assert result["clustered"] is True and 1 <= result["n_topics"] <= 24
+    # the 38 defaults form their own (reserved) group, so they cannot blur the topics of the 24 complaints
+    assert result["purity"] > 0.6
 
 
 def test_eval_topics_drops_blank_labels_before_embedding_and_says_so(ee_env, capsys):
