@@ -51,6 +51,7 @@ def evaluate_topics(df: pd.DataFrame, seed: int = 42, use_cache: bool = True) ->
     from ml.pipeline.jobs import SET_ASIDE_TOPICS, SUBSTANTIVE, voice_classes
     from ml.topics.config import TopicConfig
     from ml.topics.model import fit_topic_model, min_docs_to_cluster
+    from ml.topics.textview import topic_views
 
     missing = [c for c in ("text", "label") if c not in df.columns]
     if missing:
@@ -68,6 +69,7 @@ def evaluate_topics(df: pd.DataFrame, seed: int = 42, use_cache: bool = True) ->
     # clustering and get their reserved topic id; they are scored as those two groups, and counted
     classes = voice_classes(texts)
     keep = np.flatnonzero(classes == SUBSTANTIVE)
+    texts = topic_views(texts)  # what production's topic engine reads (no catalogue here to mask)
     topics = np.zeros(len(texts), dtype=int)
     for name, reserved in SET_ASIDE_TOPICS.items():
         topics[classes == name] = reserved["topic_id"]

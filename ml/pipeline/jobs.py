@@ -35,10 +35,16 @@ SUBSTANTIVE = "substantive"
 
 
 def voice_classes(texts: list[str]) -> np.ndarray:
-    """Class of each text: ``substantive`` or a set-aside class of :mod:`ml.setaside` (object array)."""
-    from ml.setaside import default_setaside
+    """Class of each text: ``substantive`` or a set-aside class of :mod:`ml.setaside` (object array).
 
-    classes = default_setaside().classify(texts)
+    Classified as the topic engine reads the text (:func:`ml.topics.textview.topic_view`): "早上好，
+    退款卡号<BANK_CARD>" and "@united thanks" are greetings and thanks once the masked personal
+    value, its label and the mention are left out.
+    """
+    from ml.setaside import default_setaside
+    from ml.topics.textview import topic_views
+
+    classes = default_setaside().classify(topic_views(list(texts)))
     return np.array([c if c else SUBSTANTIVE for c in classes], dtype=object)
 
 
@@ -56,10 +62,11 @@ def neutralise_placeholders(labels: np.ndarray, scores: np.ndarray, classes: np.
 
 
 def topic_texts(texts: list[str], config: TopicConfig, warehouse: Path | None = None) -> list[str]:
-    """The texts the topic engine sees: catalogue product names masked (``config.mask_catalogue``).
+    """The texts the topic engine sees: personal-data labels with their masks and social markup
+    removed (:mod:`ml.topics.textview`), then catalogue product names masked (``config.mask_catalogue``).
 
-    ``fct_interactions.text_redacted`` is never changed; fit and assign mask the same way, with
-    the catalogue as it is in the warehouse when they run (:mod:`ml.topics.catalogue`).
+    ``fct_interactions.text_redacted`` is never changed; fit and assign transform the same way,
+    with the catalogue as it is in the warehouse when they run (:mod:`ml.topics.catalogue`).
 
     Args:
         texts: Texts in warehouse order.
@@ -67,9 +74,15 @@ def topic_texts(texts: list[str], config: TopicConfig, warehouse: Path | None = 
         warehouse: DuckDB file.
 
     Returns:
-        The texts, same length and order, with product names replaced by ``商品`` / ``product``.
+        The texts, same length and order, as :func:`ml.topics.textview.topic_view` reads them and
+        with product names replaced by ``商品`` / ``product``.
     """
-    if not config.mask_catalogue or not texts:
+    if not texts:
+        return texts
+    from ml.topics.textview import topic_views
+
+    texts = topic_views(texts)
+    if not config.mask_catalogue:
         return texts
     from ml.pipeline.warehouse import read_product_names
     from ml.topics.catalogue import CatalogueMask

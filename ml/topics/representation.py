@@ -93,8 +93,9 @@ def _keep(token: str, stop: frozenset[str]) -> bool:
         return False
     if is_han(token):
         return len(token) >= 2
-    # Latin words; ids and numbers (o261001000215, 2026) are not keywords
-    return bool(len(token) >= 2 and _LATIN.fullmatch(token)) and sum(c.isdigit() for c in token) < 3
+    # Latin words; ids and numbers (o261001000215, 2026, 11) are not keywords
+    return (bool(len(token) >= 2 and _LATIN.fullmatch(token)) and sum(c.isdigit() for c in token) < 3
+            and not token.isdigit())
 
 
 def tokenize(text: str) -> list[str]:
