@@ -151,7 +151,11 @@ def build_bertopic(config: TopicConfig, embedder: Embedder | None, n_docs: int, 
                           MaximalMarginalRelevance(diversity=config.label_diversity, top_n_words=config.top_n_words)]
     common = {
         "embedding_model": _bertopic_backend(embedder) if embedder else None,
-        "vectorizer_model": make_vectorizer(min_df=1 if n_docs < 1000 else 2),
+        # c-TF-IDF fits the vectorizer on one joined document per topic, so min_df counts topics:
+        # min_df=2 used to drop every word found in one topic only, i.e. the most distinctive ones
+        # (功率 / 插头 of a topic of power-and-plug questions), leaving keywords made of words every
+        # topic shares (身份证号, 鲜选 on the demo) or none at all
+        "vectorizer_model": make_vectorizer(min_df=1),
         "ctfidf_model": make_ctfidf(),
         "representation_model": representation,
         "top_n_words": config.top_n_words,

@@ -227,12 +227,14 @@ def make_ctfidf():
     return OneWordSafeClassTfidf()
 
 
-def make_vectorizer(min_df: int = 2, max_features: int | None = 50_000) -> TopicVectorizer:
+def make_vectorizer(min_df: int = 1, max_features: int | None = 50_000) -> TopicVectorizer:
     """Build the vectorizer BERTopic uses for c-TF-IDF over Chinese and English text.
 
     Args:
-        min_df: Minimum number of documents (BERTopic: topics) a token must appear in; lowered
-            to 1 when it would leave no token (:class:`TopicVectorizer`).
+        min_df: Minimum number of documents a token must appear in. BERTopic fits the vectorizer
+            on one joined document per topic, so this counts *topics*: keep 1, or the words of a
+            single topic (its most distinctive ones) are dropped. Lowered to 1 when it would leave
+            no token (:class:`TopicVectorizer`).
         max_features: Vocabulary cap (keeps memory bounded on large refits).
 
     Returns:

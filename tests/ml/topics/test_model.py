@@ -79,3 +79,31 @@ def test_copies_are_fitted_once_and_get_their_text_topic(corpus, embeddings, con
     # the 250 copies do not change how the distinct texts are grouped
     alone = fit_topic_model(texts, embeddings, config, None)
     assert normalized_mutual_info_score(alone.topics, result.topics[:len(texts)]) == 1.0
+
+
+def test_words_of_a_single_topic_are_its_keywords_on_a_large_fit():
+    """c-TF-IDF's vectorizer sees one document per topic: a word found in one topic only must survive.
+
+    With min_df=2 above 1,000 documents (before stop 26), 功率 / 插头 / 洗碗机 were dropped and such
+    topics had no keywords at all; only words every topic shares were left.
+    """
+    from ml.topics.config import TopicConfig
+    from ml.topics.model import topic_keywords
+
+    themes = [["功率多少瓦，用的是什么插头", "这个插头的功率是多少"], ["能放洗碗机吗", "可以用洗碗机洗吗"],
+              ["发票抬头写错了能重开吗", "发票可以重开吗"]]
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(3, 16)) * 5
+    texts, vectors, labels = [], [], []
+    for k, phrases in enumerate(themes):
+        for i in range(400):
+            texts.append(f"{phrases[i % 2]} {i}")  # distinct texts (copies are fitted once)
+            vectors.append(centres[k] + rng.normal(scale=0.3, size=16))
+            labels.append(k)
+    vectors = np.asarray(vectors, dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    config = TopicConfig(seed=42, lexical_weight=0, student_epochs=0)
+    result = fit_topic_model(texts, vectors, config, None)
+    assert normalized_mutual_info_score(labels, result.topics) > 0.7  # the themes are found (maybe split)
+    words = {w for k in range(len(result.centroids)) for w in topic_keywords(result.model, k)}
+    assert {"功率", "插头", "洗碗机", "发票"} <= words
