@@ -36,8 +36,12 @@ DATA_FILE = Path(__file__).parent / "data" / "textview.yml"
 
 #: a redaction mask (include.privacy.redactor.PLACEHOLDERS) or a dataset's own <UPPER_CASE> placeholder
 MASK = r"<[A-Z][A-Z_]*>"
-_MENTION = re.compile(r"(?<![\w.])@[^\s@#,，。.:：;；!！?？、()（）]{1,30}(?=[\s,，。.:：;；!！?？、()（）]|$)")
-_WEIBO_TAG = re.compile(r"#[^#\n]{1,30}#")
+_END = r"[\s,，。.:：;；!！?？、()（）～~]"
+#: @ + a word character, closed by whitespace, punctuation or the end within 30 characters;
+#: not inside a word or an e-mail address, not "@@"
+_MENTION = re.compile(rf"(?<![\w.@])@\w(?:(?!{_END})[^@#]){{0,29}}(?={_END}|$)")
+#: Weibo "#话题#"; not "80#...70#" sizes, not HTML entities such as &#183;
+_WEIBO_TAG = re.compile(r"(?<![0-9A-Za-z&])#[^#\n;&]{1,30}#")
 _TRAILING = re.compile(r"[\s,，、;；:：]+$")
 _SPACES = re.compile(r"[ \t]{2,}")
 _SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+(?=[，。！？；：、,.!?;:])")
@@ -67,8 +71,9 @@ def topic_view(text: str, labels: re.Pattern | None = None) -> str:
         labels: Compiled label pattern (default: from :func:`data_file`).
 
     Returns:
-        The text without masked personal values and their labels, @mentions and ``#…#`` tags;
-        the text unchanged when nothing else would be left.
+        The text without masked personal values and their labels, @mentions and ``#…#`` tags
+        (spaces left by a removal collapsed); the text unchanged when it has none of them or
+        when nothing else would be left.
 
     Raises:
         ValueError: When the data file lists no label.
@@ -76,9 +81,13 @@ def topic_view(text: str, labels: re.Pattern | None = None) -> str:
     if not isinstance(text, str) or not text:
         return text if isinstance(text, str) else ""
     pattern = labels or _label_pattern(str(data_file()))
-    view = pattern.sub(" ", text)
-    view = _WEIBO_TAG.sub(" ", view)
-    view = _MENTION.sub(" ", view)
+    removed = 0
+    view = text
+    for rule in (pattern, _WEIBO_TAG, _MENTION):
+        view, n = rule.subn(" ", view)
+        removed += n
+    if not removed:  # a text without masks or markup is read exactly as written
+        return text
     view = _TRAILING.sub("", _SPACE_BEFORE_PUNCT.sub("", _SPACES.sub(" ", view))).strip()
     return view or text
 

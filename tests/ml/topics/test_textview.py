@@ -31,6 +31,12 @@ def test_labels_masks_and_markup_are_removed(text, expected):
     "@鲜选官方先说结论周末有什么好吃的推荐吗",  # no end to the mention: nothing is guessed
     "价格太贵了 #fail",                  # a Twitter-style tag is kept
     "我电话<PHONE>",                     # nothing would be left: unchanged
+    # found in online_shopping_10_cats: sizes, HTML entities and stray @ are not markup
+    "苹果太小了根本没有80#最多70#而已。",
+    "世界首富是比尔&#183;盖茨或沃伦&#183;巴菲特",
+    "连颜色也@@不一样了！",
+    "只能说爱是没有理由的，有点傻～@～",
+    "I still don't have my card after 2 weeks.  What should I do?",  # a double space alone is no markup
     "",
 ])
 def test_other_texts_are_kept(text):
