@@ -35,6 +35,30 @@ STOPWORDS_FILE = Path(__file__).with_name("data") / "stopwords.yml"
 _KEEP_FLAGS = ("n", "vn", "v", "a", "eng", "nz", "ng")  # jieba POS prefixes that can name an issue
 _LATIN = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 _MASK = re.compile(r"<[A-Z_]+>")
+#: jieba glues sentence-final particles and modal verbs to words ("券嘛", "用嘛", "了能", "能发",
+#: "发得"); they are trimmed before a token is kept (what is left of one character is no keyword)
+_TRAILING_PARTICLES = "嘛呢吗吧啊呀啦哦噢么"
+_VERB_PREFIXES = ("了", "能", "会", "可")
+_VERB_SUFFIXES = ("得",)
+
+
+def trim_han(word: str, flag: str) -> str:
+    """A jieba token without glued particles: "券嘛" -> "券", "了能" -> "能" -> "", "发得" -> "发".
+
+    Args:
+        word: One jieba token.
+        flag: Its jieba part-of-speech flag (prefixes and 得 are trimmed from verbs only).
+    """
+    if not is_han(word):
+        return word
+    while len(word) > 1 and word[-1] in _TRAILING_PARTICLES:
+        word = word[:-1]
+    if flag.startswith("v"):
+        while len(word) > 1 and word.startswith(_VERB_PREFIXES):
+            word = word[1:]
+        while len(word) > 1 and word.endswith(_VERB_SUFFIXES):
+            word = word[:-1]
+    return word
 
 
 @lru_cache(maxsize=4)
@@ -121,6 +145,7 @@ def tokenize(text: str) -> list[str]:
     previous_english: str | None = None  # adjacent kept English words also form a two-word phrase
     for pair in _jieba().cut(_MASK.sub(" ", text or "")):
         word, flag = pair.word.strip().lower(), pair.flag
+        word = trim_han(word, flag)
         if not word:
             flush()
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ml.topics.representation import make_vectorizer, tokenize
 
 
@@ -18,3 +20,15 @@ def test_vectorizer_builds_chinese_vocabulary():
     vocab = set(vectorizer.get_feature_names_out())
     assert "快递" in vocab and "退款" in vocab
     assert not any(v.strip() in {"", "，", "了"} for v in vocab)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("店铺券嘛能不能叠加", ["店铺券", "叠加"]),     # 嘛 glued to 券 by jieba
+    ("发票写错了能重开吗", ["发票", "写错", "重开"]),  # not "了能"
+    ("能放冰箱吗", ["冰箱"]),                      # not "能放"
+    ("新鲜吗发得快吗", ["新鲜"]),                  # not "发得"
+    ("能量棒好吃吗", ["能量棒", "好吃"]),           # a noun that starts with 能 is kept whole
+    ("希望给个解决方案", []),                       # a demand any complaint ends with
+])
+def test_glued_particles_and_demands_make_no_keyword(text, expected):
+    assert tokenize(text) == expected
