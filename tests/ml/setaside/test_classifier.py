@@ -29,6 +29,7 @@ CHIT_CHAT_TEXTS = [
     "tahnks",  # one swap of adjacent letters is tolerated
 ]
 SUBSTANTIVE_TEXTS = [
+    "15天内没坏，评价一下", "用户觉得商品较好但是物流慢",
     "好的谢谢，我的快递到哪了", "thanks, but the parcel never arrived", "你好，退款什么时候到账",
     "转人工，我要投诉快递员", "great customer service thanks", "Great!", "好", "好评👍", "差评👎", "无语😓", "赞👍👍",
     "@united customer service 👎", "hello, my order #123 is missing", "谢谢你们，菜很好吃，下次还点",
@@ -61,6 +62,8 @@ OTHER_PLACEHOLDERS = [
     "No review text", "[自动回复]您好，客服稍后回复您", "【自动回复】亲，现在是非工作时间", "您好，欢迎光临本店，有什么可以帮您",
     "以前从不去评价，不知道浪费了多少积分，现在知道积分可以换钱，就要好好评价了，后来我就把这段话复制走了，"
     "既能赚积分，还省事，走到哪复制到哪，最重要的是，不用认真的评论了，不用想还差多少字，直接发出就可以了，推荐给大家！！",
+    # wordings a verifier tried beyond case 10 (stop 26)
+    "该用户觉得商品较好，默认给出好评", "15天内买家未作出评价", "超时未评价",
 ]
 
 
