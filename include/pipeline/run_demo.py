@@ -206,6 +206,7 @@ def print_outputs(timings: dict[str, float]) -> None:
   Airflow metadata     {cfg.data_dir / 'airflow'}   (UI: make airflow-ui)
   dbt docs             make docs, then open dbt_project/target/index.html
   topics               xe topics list          quality: xe eval demo (scores vs the demo's ground truth)
+  weekly report        {cfg.report_dir}/<ISO week>/index.html   (this run's path is the last line; xe report)
   stage timings        """ + ", ".join(f"{k} {v:.0f}s" for k, v in timings.items()))
 
 
