@@ -36,7 +36,7 @@ def score(texts: tuple[str, ...], as_json: bool) -> None:
     from ml.sentiment import default_model
     from ml.setaside import default_setaside
 
-    items = list(texts) or [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    items = list(texts) or [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
     if not items:
         raise click.UsageError("give TEXT arguments or lines on stdin")
     labels, scores = default_model().predict_arrays(items)

@@ -178,3 +178,15 @@ def test_sentiment_score_scores_as_the_pipeline_does(capsys):
     assert complaint["label"] == "negative" and complaint["score"] < 0
     assert question["label"] == "neutral"
     assert thumbs["label"] == "positive" and thumbs["voice_class"] == "chit_chat"
+
+
+def test_sentiment_score_reads_crlf_lines_from_stdin(capsys, monkeypatch):
+    """A file saved on Windows piped in: the texts carry no '\\r'."""
+    import io
+
+    from include.cli.main import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("送餐太慢了\r\n\r\n👍\r\n"))
+    assert main(["sentiment", "score", "--json"]) == 0
+    results = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["results"]
+    assert [r["text"] for r in results] == ["送餐太慢了", "👍"]
