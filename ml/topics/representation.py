@@ -30,11 +30,12 @@ import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
 from ml.language import is_han
+from ml.topics.textview import MASK
 
 STOPWORDS_FILE = Path(__file__).with_name("data") / "stopwords.yml"
 _KEEP_FLAGS = ("n", "vn", "v", "a", "eng", "nz", "ng")  # jieba POS prefixes that can name an issue
 _LATIN = re.compile(r"[a-z0-9][a-z0-9'\-]*")
-_MASK = re.compile(r"<[A-Z_]+>")
+_MASK = re.compile(MASK)  # the redaction masks the topic view knows (ml.topics.textview)
 #: jieba glues sentence-final particles and modal verbs to words ("券嘛", "用嘛", "了能", "能发",
 #: "发得"); they are trimmed before a token is kept (what is left of one character is no keyword)
 _TRAILING_PARTICLES = "嘛呢吗吧啊呀啦哦噢么"
