@@ -34,3 +34,20 @@ def test_warehouse_tags_outweigh_zero_shot(corpus, embeddings, embedding_spec):
     tags = [["account"] * 10 for _ in names]
     codes = map_topics_to_elements(centroids, taxonomy_embeddings(get_embedder(embedding_spec)), tags)
     assert codes == ["account"] * len(names)
+
+
+def test_other_tags_abstain_instead_of_voting(corpus, embeddings, embedding_spec):
+    """Texts the keyword rules could not read (tag 'other') leave the topic to the zero-shot
+    mapping; a few specific tags among them still count, in proportion to their coverage."""
+    from ml.embedding import get_embedder
+
+    names, centroids = _theme_centroids(embeddings, corpus[1])
+    vectors = taxonomy_embeddings(get_embedder(embedding_spec))
+    silent = [["other"] * 10 for _ in names]
+    assert map_topics_to_elements(centroids, vectors, silent) == map_topics_to_elements(centroids, vectors)
+    assert "other" not in map_topics_to_elements(centroids, vectors, silent)
+    # all texts tagged with one specific element: the tags decide, as before
+    assert map_topics_to_elements(centroids, vectors, [["account"] * 10 for _ in names]) == ["account"] * len(names)
+    # one specific tag among 20 silent texts does not overrule a clear zero-shot match
+    sparse = [["other"] * 19 + ["account"] for _ in names]
+    assert map_topics_to_elements(centroids, vectors, sparse) == map_topics_to_elements(centroids, vectors)
