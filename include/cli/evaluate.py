@@ -443,27 +443,42 @@ def eval_real_reviews(scratch, limit, shared_data, as_json) -> None:
 
 @eval_group.command("tagging")
 @click.option("--scratch", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Scratch folder for the landing zone and warehouse (default <EE_DATA_DIR>/tagging_eval).")
+              help="Scratch folder for the landing zone, warehouse and topic model (default <EE_DATA_DIR>/tagging_eval).")
 @click.option("--shared-data", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder with the datasets (default EE_SHARED_DATA: ../shared/data).")
+@click.option("--topics/--keywords-only", default=True, show_default=True,
+              help="Also fit and assign topics in the scratch warehouse and score the final element "
+                   "(keyword tag combined with the topic's element), as the pipeline does.")
+@click.option("--context", "context_per_dataset", type=click.IntRange(min=0), default=None,
+              help="Unlabelled rows per dataset landed beside the sample so topics form as in a real "
+                   "warehouse (default ml.evaluation.tagging.CONTEXT_PER_DATASET, 400).")
 @_OUT
 @json_option
-def eval_tagging(scratch, shared_data, out, as_json) -> None:
-    """Score the keyword tagging on the hand-labelled sample of real texts (ml/evaluation/data/).
+def eval_tagging(scratch, shared_data, topics, context_per_dataset, out, as_json) -> None:
+    """Score service-element tagging on the hand-labelled sample of real texts (ml/evaluation/data/).
 
     The sample holds keys and labels only; the texts are read from the shared datasets,
     landed through the landing contract, loaded and built with dbt in a scratch warehouse,
-    and fct_interactions.service_element is scored (accuracy, macro-F1, per element and dataset).
+    and fct_interactions.service_element (keyword rules) is scored. With --topics (default),
+    a topic model is fitted on the sample plus unlabelled rows of the same datasets (labels
+    are never read by the fit), every text is assigned, and fct_interaction_topics.service_element
+    (the keyword tag combined with the topic's element) is scored as well: accuracy, macro-F1,
+    per element and dataset; the keyword-only scores are under "rule".
     """
     from include.config import settings
-    from ml.evaluation.tagging import SAMPLE_CSV, evaluate_tagging
+    from ml.evaluation.tagging import CONTEXT_PER_DATASET, SAMPLE_CSV, evaluate_tagging
 
-    result = evaluate_tagging(shared_data or settings().shared_data, scratch or settings().data_dir / "tagging_eval")
+    result = evaluate_tagging(shared_data or settings().shared_data, scratch or settings().data_dir / "tagging_eval",
+                              topics=topics,
+                              context_per_dataset=CONTEXT_PER_DATASET if context_per_dataset is None
+                              else context_per_dataset)
     if not as_json:
-        note(f"tagging on {result['n']} hand-labelled real texts: accuracy {result['accuracy']:.3f}, "
-             f"macro-F1 {result['macro_f1']:.3f}")
+        note(f"tagging on {result['n']} hand-labelled real texts ({result['scored']}): accuracy "
+             f"{result['accuracy']:.3f}, macro-F1 {result['macro_f1']:.3f} (keywords alone: accuracy "
+             f"{result['rule']['accuracy']:.3f}, macro-F1 {result['rule']['macro_f1']:.3f})")
         for name, d in result["per_dataset"].items():
-            note(f"  {name:24s} accuracy {d['accuracy']:.3f} (n {d['n']})")
+            note(f"  {name:24s} accuracy {d['accuracy']:.3f} (keywords alone "
+                 f"{result['rule']['per_dataset'][name]['accuracy']:.3f}, n {d['n']})")
     _save(out, _record("tagging", "real texts (hand-labelled)", str(SAMPLE_CSV), "hand-labelled sample", result))
     emit_json(result)
 

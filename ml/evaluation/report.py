@@ -82,7 +82,11 @@ def _row(record: dict) -> list[str]:
         return ["unpaid-order reasons vs ground truth", record["name"], split, figures, _fmt(r.get("n"))]
     if kind == "tagging":
         figures = f"service-element accuracy {_fmt(r.get('accuracy'))} / macro-F1 {_fmt(r.get('macro_f1'))}"
-        return ["tagging (keywords)", record["name"], split, figures, _fmt(r.get("n"))]
+        rule = r.get("rule")
+        if rule and r.get("scored", "keywords") != "keywords":
+            figures += (f" (keywords alone {_fmt(rule.get('accuracy'))} / {_fmt(rule.get('macro_f1'))}; "
+                        f"{_fmt(r.get('n_context'))} unlabelled rows beside the sample for the topic fit)")
+        return [f"tagging ({r.get('scored', 'keywords')})", record["name"], split, figures, _fmt(r.get("n"))]
     if kind == "topics":
         figures = (f"NMI {_fmt(r.get('nmi'))} / ARI {_fmt(r.get('ari'))} / purity {_fmt(r.get('purity'))}, "
                    f"{_fmt(r.get('n_topics'))} topics for {_fmt(r.get('n_labels'))} labels")

@@ -9,7 +9,16 @@ in ``../shared/data`` (``EE_SHARED_DATA``); their licences forbid copying them h
 contract (banking77 queries as customer ``cs_messages``, airline tweets and bank forum
 comments as ``social_mentions``, product and delivery reviews as ``reviews``), loads them
 with the ingestion loader into a scratch warehouse, runs dbt there and scores
-``marts.fct_interactions.service_element`` against the labels.
+``marts.fct_interactions.service_element`` (the keyword rules alone) against the labels.
+
+With topics (the default), it then does what the pipeline does after dbt: fits a topic model on
+the scratch warehouse (:func:`ml.pipeline.fit`), assigns every text (:func:`ml.pipeline.assign`)
+and builds ``marts.fct_interaction_topics``, whose ``service_element`` combines the keyword tag
+with the topic's element where the rules are silent or weak; that final element is scored too.
+So that the topics form within each kind of text as they would in a merchant's warehouse,
+``context_per_dataset`` further rows of each dataset (same split, never a sampled row, drawn with
+:data:`CONTEXT_SEED`) are landed beside the sample as unlabelled texts. The fit never sees a
+label: topics and their elements come from the texts, the taxonomy phrases and the keyword tags.
 """
 
 from __future__ import annotations
@@ -27,6 +36,9 @@ SAMPLE_CSV = Path(__file__).parent / "data" / "tagging_sample.csv"
 SAMPLE_SEED = 12
 START = date(2026, 9, 7)
 DAYS = 7
+#: unlabelled rows per dataset landed beside the sample when topics are scored
+CONTEXT_PER_DATASET = 400
+CONTEXT_SEED = "tagging-context"
 
 
 @dataclass(frozen=True)
@@ -143,6 +155,23 @@ def load_texts(shared_data: Path, sample_csv: Path = SAMPLE_CSV) -> list[Labelle
     return out
 
 
+def context_texts(shared_data: Path, items: list[LabelledText], per_dataset: int = CONTEXT_PER_DATASET,
+                  ) -> list[LabelledText]:
+    """Unlabelled rows of each sampled dataset (same split, non-empty, not in the sample), seeded.
+
+    Returns ``LabelledText`` rows with ``element_code`` ``""``; at most ``per_dataset`` per dataset.
+    """
+    out: list[LabelledText] = []
+    for name in dict.fromkeys(i.dataset for i in items):
+        src, rows = SOURCES[name], read_rows(shared_data, name)
+        taken = {i.row for i in items if i.dataset == name}
+        eligible = [n for n, r in enumerate(rows) if n not in taken and clean_text(r[src.text_col])
+                    and (src.split is None or r.get("split") == src.split)]
+        picked = sorted(random.Random(f"{CONTEXT_SEED}-{name}").sample(eligible, min(per_dataset, len(eligible))))
+        out += [LabelledText(name, src.split_name, n, "", clean_text(rows[n][src.text_col]), rows[n]) for n in picked]
+    return out
+
+
 def _stars(item: LabelledText) -> int:
     if item.extra.get("stars"):
         return int(item.extra["stars"])
@@ -183,13 +212,17 @@ def write_landing(items: list[LabelledText], landing_dir: Path) -> dict[str, int
     return {s: sum(len(v) for v in d.values()) for s, d in sorted(per_source.items())}
 
 
-def read_predictions(warehouse: Path) -> dict[str, str]:
-    """service_element per source_record_id from marts.fct_interactions."""
+def read_predictions(warehouse: Path, final: bool = False) -> dict[str, str]:
+    """service_element per source_record_id: the keyword tag (``marts.fct_interactions``) or, with
+    ``final``, the element combined with the text's topic (``marts.fct_interaction_topics``)."""
     import duckdb
 
+    query = ("select f.source_record_id, t.service_element from marts.fct_interaction_topics t "
+             "join marts.fct_interactions f using (interaction_id)" if final else
+             "select source_record_id, service_element from marts.fct_interactions")
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        rows = con.execute("select source_record_id, service_element from marts.fct_interactions").fetchall()
+        rows = con.execute(query).fetchall()
     finally:
         con.close()
     return {str(r): str(e) for r, e in rows}
@@ -223,43 +256,71 @@ def score(labels: list[str], predicted: list[str], datasets: list[str]) -> dict:
     return out
 
 
-def evaluate_tagging(shared_data: Path, scratch: Path, sample_csv: Path = SAMPLE_CSV) -> dict:
-    """Score fct_interactions.service_element on the hand-labelled sample of real texts.
+def evaluate_tagging(shared_data: Path, scratch: Path, sample_csv: Path = SAMPLE_CSV, topics: bool = True,
+                     context_per_dataset: int = CONTEXT_PER_DATASET) -> dict:
+    """Score the service element of the hand-labelled sample of real texts.
 
-    Lands the sampled texts in ``scratch/landing`` through the landing contract, loads them
-    with the ingestion loader into ``scratch/warehouse.duckdb`` (replaced), runs
-    ``dbt seed`` and ``dbt run --select +fct_interactions`` there and compares.
+    Lands the sampled texts (and, with ``topics``, ``context_per_dataset`` unlabelled rows of
+    each dataset: :func:`context_texts`) in ``scratch/landing`` through the landing contract,
+    loads them with the ingestion loader into ``scratch/warehouse.duckdb`` (replaced), runs
+    ``dbt seed`` and ``dbt run --select +fct_interactions`` there and scores the keyword tag.
+    With ``topics`` it then fits and assigns topics into ``scratch/models/topics`` (replaced;
+    default topic configuration) and runs ``dbt run --select fct_interaction_topics``, and
+    scores the final element (keyword tag combined with the topic's element).
 
     Returns:
         ``accuracy``, ``macro_f1``, ``n`` (labelled texts), ``per_element`` (precision,
         recall, f1, support, predicted), ``per_dataset`` (accuracy, n), ``confusions``
-        (label, predicted, n; most frequent first), ``missing`` (sampled texts that did not
-        reach the mart: counted as wrong, predicted 'missing'), ``landed`` (rows per landing
-        source), ``seconds``.
+        (label, predicted, n; most frequent first) of the final element (the keyword tag
+        without ``topics``); ``rule`` (the same scores of the keyword tag alone); ``scored``
+        (``keywords + topics`` or ``keywords``); ``missing`` (sampled texts that did not reach
+        the mart: counted as wrong, predicted 'missing'), ``landed`` (rows per landing source),
+        ``n_context``, ``topic_fit`` (status, n_topics, documents) and ``seconds``.
 
     Raises:
         TaggingSampleError: the sample or a shared dataset cannot be used.
+        DbtError: dbt failed.
     """
     from include.ingestion.loader import load_source
     from include.warehouse.dbt_runner import run_dbt
 
     started = time.perf_counter()
     items = load_texts(Path(shared_data), sample_csv)
+    context = context_texts(Path(shared_data), items, context_per_dataset) if topics and context_per_dataset > 0 else []
     scratch = Path(scratch)
     scratch.mkdir(parents=True, exist_ok=True)
-    landing, warehouse = scratch / "landing", scratch / "warehouse.duckdb"
+    landing, warehouse, root = scratch / "landing", scratch / "warehouse.duckdb", scratch / "models" / "topics"
     if warehouse.exists():
         warehouse.unlink()
-    landed = write_landing(items, landing)
+    if root.exists():
+        shutil.rmtree(root)
+    landed = write_landing(items + context, landing)
     for source in landed:
         load_source(source, START, START + timedelta(days=DAYS), landing_dir=landing, warehouse=warehouse)
     # seeds + the models fct_interactions needs; generic tests would flag the unknown
     # products, sessions and accounts (none are landed here), which is expected
     run_dbt(["seed"], warehouse=warehouse, echo=False)
     run_dbt(["run", "--select", "+fct_interactions", "--exclude", "tag:topics"], warehouse=warehouse, echo=False)
-    predictions = read_predictions(warehouse)
-    predicted = [predictions.get(i.record_id, "missing") for i in items]
-    result = score([i.element_code for i in items], predicted, [i.dataset for i in items])
-    result.update(missing=predicted.count("missing"), landed=landed,
+    labels, datasets = [i.element_code for i in items], [i.dataset for i in items]
+    rule_predictions = read_predictions(warehouse)
+    rule_predicted = [rule_predictions.get(i.record_id, "missing") for i in items]
+    rule = score(labels, rule_predicted, datasets)
+    fit_summary = None
+    if topics:
+        from ml.pipeline import assign, fit
+        from ml.topics.config import TopicConfig
+
+        fitted = fit(None, warehouse, root, TopicConfig())
+        fit_summary = {k: fitted.get(k) for k in ("status", "n_topics", "documents")}
+        assign(None, warehouse, root)
+        run_dbt(["run", "--select", "fct_interaction_topics"], warehouse=warehouse, echo=False)
+        predictions = read_predictions(warehouse, final=True)
+        predicted = [predictions.get(i.record_id, "missing") for i in items]
+        result = score(labels, predicted, datasets)
+    else:
+        predicted, result = rule_predicted, dict(rule)
+    result.update(rule={k: rule[k] for k in ("accuracy", "macro_f1", "per_dataset")},
+                  scored="keywords + topics" if topics else "keywords",
+                  missing=predicted.count("missing"), landed=landed, n_context=len(context), topic_fit=fit_summary,
                   seconds=round(time.perf_counter() - started, 1))
     return result

@@ -75,8 +75,27 @@ def test_landing_files_follow_the_contract(shared_data, tmp_path):
 def test_tagging_accuracy_on_the_labelled_sample(shared_data, tmp_path):
     from ml.evaluation.tagging import evaluate_tagging
 
-    out = evaluate_tagging(shared_data, tmp_path)
+    out = evaluate_tagging(shared_data, tmp_path, topics=False)
+    assert out["scored"] == "keywords" and out["topic_fit"] is None and out["n_context"] == 0
     assert out["missing"] == 0 and out["n"] == len(read_sample())
     assert out["accuracy"] >= ACCURACY_FLOOR, out
+    assert out["rule"]["accuracy"] == out["accuracy"]
     assert set(out["per_dataset"]) == set(SOURCES)
     assert set(out["per_element"]) >= ELEMENTS
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_tagging_with_topics_scores_the_final_element_beside_the_keyword_tag(shared_data, tmp_path):
+    """The pipeline's final element (keyword tag combined with the topic's element) on the sample,
+    topics fitted on it plus unlabelled rows of the same datasets (100 each here; 400 in `xe eval tagging`)."""
+    from ml.evaluation.tagging import evaluate_tagging
+
+    out = evaluate_tagging(shared_data, tmp_path, topics=True, context_per_dataset=100)
+    assert out["scored"] == "keywords + topics" and out["n_context"] == 100 * len(SOURCES)
+    assert out["topic_fit"]["status"] == "fitted" and out["topic_fit"]["n_topics"] >= 5, out["topic_fit"]
+    assert out["missing"] == 0 and out["n"] == len(read_sample())
+    assert out["rule"]["accuracy"] >= ACCURACY_FLOOR, out["rule"]
+    # measured 0.683 with 400 context rows per dataset (keywords alone 0.636); topics must not
+    # make the sample worse than the keyword floor
+    assert out["accuracy"] >= ACCURACY_FLOOR, {k: out[k] for k in ("accuracy", "macro_f1", "per_dataset")}
