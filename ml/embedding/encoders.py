@@ -90,7 +90,8 @@ class Embedder(ABC):
         Args:
             texts: Documents to embed.
             batch_size: Texts per forward pass.
-            show_progress: Print a tqdm progress bar.
+            show_progress: Print a tqdm progress bar on stderr when stderr is a terminal (in logs,
+                CI and pipes the carriage-return redraws would be noise; long work logs its own lines).
 
         Returns:
             Array of shape ``(len(texts), dim)``, rows L2-normalised.
@@ -106,7 +107,8 @@ class Embedder(ABC):
         ordered = [texts[i] for i in order]
         parts = []
         starts = range(0, len(texts), batch_size)
-        for start in tqdm(starts, desc=f"embed {self.model_id}", disable=not show_progress, unit="batch"):
+        for start in tqdm(starts, desc=f"embed {self.model_id}", disable=None if show_progress else True,
+                          unit="batch"):
             parts.append(self._encode_batch(ordered[start : start + batch_size]))
         out = np.empty((len(texts), parts[0].shape[1]), dtype=np.float32)
         out[order] = np.vstack(parts)
