@@ -28,8 +28,9 @@ def sentiment() -> None:
 def score(texts: tuple[str, ...], as_json: bool) -> None:
     """Print label and score in [-1, 1] of each TEXT (or of each stdin line), one line per text.
 
-    Scored as the pipeline scores them: marketplace placeholder texts (ml/setaside) are neutral
-    with score 0. Output: label<TAB>score<TAB>text; with --json only one JSON line
+    Scored as the pipeline scores them: HTML character references ("&amp;") are decoded first and
+    marketplace placeholder texts (ml/setaside) are neutral with score 0. Output:
+    label<TAB>score<TAB>text (the text as given); with --json only one JSON line
     {"results": [{"text", "label", "score", "voice_class"}, ...]}.
     """
     from ml.pipeline.jobs import neutralise_placeholders
@@ -39,8 +40,11 @@ def score(texts: tuple[str, ...], as_json: bool) -> None:
     items = list(texts) or [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
     if not items:
         raise click.UsageError("give TEXT arguments or lines on stdin")
-    labels, scores = default_model().predict_arrays(items)
-    classes = default_setaside().classify(items)
+    from ml.entities import decode_entities
+
+    read = [decode_entities(t) for t in items]
+    labels, scores = default_model().predict_arrays(read)
+    classes = default_setaside().classify(read)
     neutralise_placeholders(labels, scores, classes)  # as the pipeline does
     results = [{"text": text, "label": str(label), "score": round(float(value), 4) + 0.0,  # + 0.0: no -0.0
                 "voice_class": voice_class or "substantive"}

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ml.entities import decode_entities
+
 
 class EvaluationInputError(ValueError):
     """The evaluation input cannot be used (missing file, column or rows); the message says why."""
@@ -26,7 +28,8 @@ def load_labelled_csv(path: Path, text_col: str, label_col: str | None = None, s
     """Read and check a labelled CSV before any expensive work: rows that cannot be used are dropped and counted.
 
     Every cell is read as text (a text "NA" or "null" stays a text, a label "1" stays "1"); BOMs
-    and surrounding whitespace are stripped from the texts. Rows with a blank text (empty or
+    and surrounding whitespace are stripped from the texts and HTML character references
+    ("&amp;") decoded (:func:`ml.entities.decode_entities`), as the pipeline reads them. Rows with a blank text (empty or
     whitespace only) and, with ``label_col``, rows with a blank label are dropped, in that
     order; the counts are in ``attrs["dropped"]`` of the result so callers can say so.
 
@@ -67,7 +70,7 @@ def load_labelled_csv(path: Path, text_col: str, label_col: str | None = None, s
         if df.empty:
             raise EvaluationInputError(f"no rows with {split_col} == {split!r} in {path}")
     rows_read = len(df)
-    out = pd.DataFrame({"text": df[text_col].str.replace("\ufeff", "", regex=False).str.strip()})
+    out = pd.DataFrame({"text": df[text_col].str.replace("\ufeff", "", regex=False).str.strip().map(decode_entities)})
     if label_col:
         out["label"] = df[label_col].str.strip()
     dropped: dict[str, int] = {}

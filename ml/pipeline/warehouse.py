@@ -111,7 +111,8 @@ def read_interactions(
         warehouse: DuckDB file (default ``settings().warehouse``).
 
     Returns:
-        DataFrame with :data:`INPUT_COLUMNS`, ordered by ``interaction_id``.
+        DataFrame with :data:`INPUT_COLUMNS`, ordered by ``interaction_id``; HTML character
+        references in ``text_redacted`` are decoded (:func:`ml.entities.decode_entities`).
 
     Raises:
         FileNotFoundError: When the warehouse file does not exist.
@@ -126,7 +127,11 @@ def read_interactions(
         params.append(pd.Timestamp(end).to_pydatetime())
     sql = f"select {', '.join(INPUT_COLUMNS)} from marts.fct_interactions where {' and '.join(where)} order by interaction_id"
     with open_interactions(warehouse) as con:
-        return con.execute(sql, params).df()
+        frame = con.execute(sql, params).df()
+    from ml.entities import decode_entities
+
+    frame["text_redacted"] = frame["text_redacted"].map(decode_entities)
+    return frame
 
 
 def read_product_names(warehouse: Path | None = None) -> list[str]:
