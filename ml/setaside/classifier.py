@@ -35,7 +35,8 @@ _UNIT_RE = re.compile(rf"[{_LATIN}]+(?:'[{_LATIN}]+)*|[^\W_]")
 _LATIN_WORD_RE = re.compile(rf"[{_LATIN}]")
 _JOIN_SPACE_RE = re.compile(rf"(?<![{_LATIN}]) | (?![{_LATIN}])")
 # dropped before tokenising: @handles and URLs (addressing, not content) and keycap emoji (1️⃣)
-_ADDRESS_RE = re.compile(r"(?<![\w.])@[\w.]+|https?://\S+|www\.\S+|[0-9#*]\ufe0f?\u20e3")
+#: a handle may follow a lone "." (Twitter's ".@united thanks", written so the tweet is public), never a word
+_ADDRESS_RE = re.compile(r"(?<!\w)(?<!\w\.)@[\w.]+|https?://\S+|www\.\S+|[0-9#*]\ufe0f?\u20e3")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 # token kinds in the segmentation (bit flags)

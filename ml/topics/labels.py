@@ -12,7 +12,8 @@ one or two keyphrases in the topic's majority language, joined by " / " ("空气
   ``ml/topics/data/stopwords.yml`` are applied again here, so a merchant's list applies to
   labels of saved models too);
 * unique: a label already taken by a larger topic gets the next keyphrase appended, and as
-  a last resort the topic id ("退款 (#12)").
+  a last resort the topic id ("退款 (#12)"). Labels made of the same keyphrases in another
+  order ("额度 / 提额" and "提额 / 额度", case aside) count as taken: a reader sees one topic twice.
 
 Analyst overrides (``topic_label_overrides.yml``, :func:`ml.topics.store.load_label_overrides`) win over these labels.
 """
@@ -39,6 +40,11 @@ def _language_of(texts: Sequence[str]) -> str:
 def _fits(phrase: str, language: str) -> bool:
     has_han = any(is_han(c) for c in phrase)
     return has_han if language == "zh" else not has_han
+
+
+def _key(label: str) -> frozenset[str]:
+    """What makes two labels the same to a reader: their keyphrases, in any order and case."""
+    return frozenset(part.strip().lower() for part in label.split(" / "))
 
 
 def _overlaps(a: str, b: str) -> bool:
@@ -98,18 +104,18 @@ def make_labels(topic_ids: Sequence[int], keyphrases: Sequence[Sequence[str]],
     if not (len(keyphrases) == len(representative_docs) == len(sizes) == n):
         raise ValueError("topic_ids, keyphrases, representative_docs and sizes must have the same length")
     labels: list[str] = [""] * n
-    taken: set[str] = set()
+    taken: set[frozenset[str]] = set()
     for i in sorted(range(n), key=lambda i: (-int(sizes[i]), int(topic_ids[i]))):
         label, spare = topic_label(keyphrases[i], representative_docs[i])
         if not label:
             label = f"topic {topic_ids[i]}"
         for extra in spare:
-            if label not in taken:
+            if _key(label) not in taken:
                 break
             if not any(_overlaps(extra, part) for part in label.split(" / ")):
                 label = f"{label} / {extra}"
-        if label in taken:
+        if _key(label) in taken:
             label = f"{label} (#{topic_ids[i]})"
-        taken.add(label)
+        taken.add(_key(label))
         labels[i] = label
     return labels

@@ -35,6 +35,7 @@ from ml.topics.textview import MASK
 STOPWORDS_FILE = Path(__file__).with_name("data") / "stopwords.yml"
 _KEEP_FLAGS = ("n", "vn", "v", "a", "eng", "nz", "ng")  # jieba POS prefixes that can name an issue
 _LATIN = re.compile(r"[a-z0-9][a-z0-9'\-]*")
+_CODE = re.compile(r"[a-z]\d+[a-z]|\d+[a-z]+\d")
 _MASK = re.compile(MASK)  # the redaction masks the topic view knows (ml.topics.textview)
 #: jieba glues sentence-final particles and modal verbs to words ("券嘛", "用嘛", "了能", "能发",
 #: "发得"); they are trimmed before a token is kept (what is left of one character is no keyword)
@@ -118,9 +119,10 @@ def _keep(token: str, stop: frozenset[str]) -> bool:
         return False
     if is_han(token):
         return len(token) >= 2
-    # Latin words; ids and numbers (o261001000215, 2026, 11) are not keywords
+    # Latin words; ids and numbers (o261001000215, 2026, 11) are not keywords, nor codes with
+    # digits between letters (booking codes "e2kvm4", link ids "vbfieo2qjc"; "mp3", "iphone12" stay)
     return (bool(len(token) >= 2 and _LATIN.fullmatch(token)) and sum(c.isdigit() for c in token) < 3
-            and not token.isdigit())
+            and not token.isdigit() and not _CODE.search(token))
 
 
 def tokenize(text: str) -> list[str]:

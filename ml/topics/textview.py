@@ -10,8 +10,8 @@ pull unrelated texts together in the sentence embedding and fill topic keywords 
   The mask and the label directly before it (a list kept as data, ``data/textview.yml``) are
   removed. A label word elsewhere is kept: "收件人电话写错了" is an issue about the recipient's
   phone.
-* **social markup**: @mentions of an account (Weibo, X: "@鲜选官方 ", "@united") and Weibo
-  hashtags written between two ``#`` ("#双11# "). A mention is removed only when whitespace,
+* **social markup**: @mentions of an account (Weibo, X: "@鲜选官方 ", "@united", ".@united"),
+  Weibo hashtags written between two ``#`` ("#双11# ") and links ("http://t.co/…", "www.…"). A mention is removed only when whitespace,
   punctuation or the end of the text closes it within 30 characters (Chinese mentions are not
   followed by a space reliably; nothing is removed when the end is unclear). Twitter-style
   ``#word`` tags are kept (they are often the words of the sentence).
@@ -38,8 +38,10 @@ DATA_FILE = Path(__file__).parent / "data" / "textview.yml"
 MASK = r"<[A-Z][A-Z_]*>"
 _END = r"[\s,，。.:：;；!！?？、()（）～~]"
 #: @ + a word character, closed by whitespace, punctuation or the end within 30 characters;
-#: not inside a word or an e-mail address, not "@@"
-_MENTION = re.compile(rf"(?<![\w.@])@\w(?:(?!{_END})[^@#]){{0,29}}(?={_END}|$)")
+#: not inside a word or an e-mail address, not "@@"; after a lone "." (Twitter's ".@united")
+_MENTION = re.compile(rf"(?<![\w@])(?<!\w\.)@\w(?:(?!{_END})[^@#]){{0,29}}(?={_END}|$)")
+#: a link: says where, not what (t.co ids and URL parts were keywords of airline-tweet topics)
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 #: Weibo "#话题#"; not "80#...70#" sizes, not HTML entities such as &#183;
 _WEIBO_TAG = re.compile(r"(?<![0-9A-Za-z&])#[^#\n;&]{1,30}#")
 _TRAILING = re.compile(r"[\s,，、;；:：]+$")
@@ -71,7 +73,7 @@ def topic_view(text: str, labels: re.Pattern | None = None) -> str:
         labels: Compiled label pattern (default: from :func:`data_file`).
 
     Returns:
-        The text without masked personal values and their labels, @mentions and ``#…#`` tags
+        The text without masked personal values and their labels, links, @mentions and ``#…#`` tags
         (spaces left by a removal collapsed); the text unchanged when it has none of them or
         when nothing else would be left.
 
@@ -83,7 +85,7 @@ def topic_view(text: str, labels: re.Pattern | None = None) -> str:
     pattern = labels or _label_pattern(str(data_file()))
     removed = 0
     view = text
-    for rule in (pattern, _WEIBO_TAG, _MENTION):
+    for rule in (pattern, _URL, _WEIBO_TAG, _MENTION):
         view, n = rule.subn(" ", view)
         removed += n
     if not removed:  # a text without masks or markup is read exactly as written

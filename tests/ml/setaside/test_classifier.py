@@ -27,6 +27,7 @@ CHIT_CHAT_TEXTS = [
     "找人工", "我要人工客服🙏", "real person please", "human agent", "拜拜", "bye", "嗯，明白了，辛苦了",
     "great, thanks", "🙏谢谢", "哈哈哈", "@united thank you!", "Thank you, @AmericanAir! Much appreciated.",
     "tahnks",  # one swap of adjacent letters is tolerated
+    ".@USAirways thanks!", "Thanks, have a great day!",  # a verifier's findings on airline tweets
 ]
 SUBSTANTIVE_TEXTS = [
     "15天内没坏，评价一下", "用户觉得商品较好但是物流慢",

@@ -34,6 +34,17 @@ def test_labels_are_unique_and_larger_topics_keep_the_plain_label():
     assert len(set(labels)) == 3
 
 
+def test_the_same_keyphrases_in_another_order_are_not_a_new_label():
+    """A verifier's finding on bank comments: "额度 / 提额" and "提额 / 额度" were two topics' labels."""
+    labels = make_labels([8, 108, 5], [["额度", "提额", "临时"], ["提额", "额度", "申请"], ["Refund", "fee"]],
+                         [["提额失败"], ["提额申请"], ["refund fee"]], sizes=[40, 20, 10])
+    assert labels[0] == "额度 / 提额"
+    assert labels[1] == "提额 / 额度 / 申请"
+    labels = make_labels([1, 2], [["refund", "fee"], ["Fee", "Refund"]], [["refund fee"], ["fee refund"]],
+                         sizes=[5, 4])
+    assert labels == ["refund / fee", "Fee / Refund (#2)"]
+
+
 def test_tokens_are_noun_phrases_without_fillers_or_masks():
     assert tokenize("说实话，这个空气炸锅用了两天就坏了") == ["空气炸锅"]
     assert tokenize("物流信息一直不更新") == ["物流信息"]
@@ -52,3 +63,11 @@ def test_a_merchant_stop_list_replaces_the_shipped_one(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv("EE_TOPIC_STOPWORDS")
         load_stopwords.cache_clear()
+
+
+def test_contraction_stems_link_parts_and_codes_are_not_keywords():
+    """A verifier's findings on airline tweets: "site doesn", "airline http", "reservation e2kvm4"."""
+    tokens = tokenize("the site doesn't work, isn't loading; booking e2kvm4 https://t.co/vbfieo2qjc iphone12 mp3")
+    assert "site" in tokens and "iphone12" in tokens and "mp3" in tokens
+    for bad in ("doesn", "isn", "e2kvm4", "vbfieo2qjc", "https", "http", "co"):
+        assert not any(bad in t.split() for t in tokens), (bad, tokens)

@@ -70,3 +70,11 @@ def test_set_aside_reads_the_view():
 
     classes = voice_classes(["那个，早上好，退款卡号<BANK_CARD>", "@united thanks", "@united my bag is lost"])
     assert list(classes) == ["chit_chat", "chit_chat", "substantive"]
+
+
+def test_links_and_dot_mentions_are_markup():
+    """A verifier's findings on airline tweets: t.co ids became keywords; ".@united thanks" was not chit-chat."""
+    assert topic_view("my flight http://t.co/vbfieo2qjc was cancelled") == "my flight was cancelled"
+    assert topic_view("see www.example.com/page for details") == "see for details"
+    assert "@" not in topic_view(".@USAirways thanks for nothing")
+    assert topic_view("john.doe@gmail.com wrote") == "john.doe@gmail.com wrote"  # an e-mail address is not a mention
