@@ -89,7 +89,8 @@ def evaluate_topics(df: pd.DataFrame, seed: int = 42, use_cache: bool = True) ->
         topics[keep] = fitted.topics
         clustered = bool(fitted.clustered)
         if not clustered:
-            note = (f"only {len(set(substantive))} distinct documents (< min_fit_docs "
+            n_distinct = len(set(substantive))
+            note = (f"only {n_distinct} distinct document{'' if n_distinct == 1 else 's'} (< min_fit_docs "
                     f"{min_docs_to_cluster(config)}) left to cluster: production puts them in one topic without clustering, "
                     "so these scores do not measure the clustering")
     else:

@@ -12,7 +12,9 @@ cue columns then multiplied by ``cue_weight``. The head is
 logit at prediction time (tuned on the demo seed 7 warehouse). Per text:
 
 * ``score = P(positive) - P(negative)`` in [-1, 1];
-* ``label = argmax`` of the three probabilities.
+* ``label = argmax`` of the three probabilities;
+* a text with nothing to read (no letter, digit or Han character and no emoji or kaomoji with a
+  polarity: "&", "#", "-", "？？") is neutral with score 0.
 
 A warehouse-fitted head (:func:`fit_from_ratings`) also fits a TF-IDF n-gram logistic regression
 on the same texts (:class:`~ml.sentiment.lexical.LexicalModel`) and predicts the mixture
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +42,7 @@ from ml.sentiment.cues import CUE_NAMES, cue_features
 from ml.sentiment.lexical import LexicalModel, fit_lexical
 
 CLASSES = ("negative", "neutral", "positive")
+_WORD = re.compile(r"\w")  # a letter, digit, underscore or Han character
 DATA = Path(__file__).parent / "data"
 SEED_SENTENCES = DATA / "seed_sentences.csv"
 BASE_HEAD = DATA / "base_head.npz"
@@ -169,7 +173,8 @@ class SentimentClassifier:
         texts = [t if isinstance(t, str) else "" for t in texts]
         if not texts:
             return np.zeros((0, len(CLASSES)), dtype=np.float32)
-        x = (self._features(texts, embeddings) - self.mean) / self.scale
+        features = self._features(texts, embeddings)
+        x = (features - self.mean) / self.scale
         logits = x @ self.coef.T + self.intercept
         logits[:, 1] += float(self.meta.get("neutral_bias", 0.0))
         logits -= logits.max(axis=1, keepdims=True)
@@ -178,6 +183,13 @@ class SentimentClassifier:
         weight = float(self.meta.get("lexical_weight", 0.0))
         if self.lexical is not None and weight > 0:
             p = (1 - weight) * p + weight * self.lexical.predict_proba(texts)
+        # nothing to read: no letter, digit or Han character and no emoji/kaomoji with a polarity
+        # ("&", "#", "-", "？？"): the vector of a lone symbol is not an opinion, so neutral
+        cues = features[:, -len(CUE_NAMES):]
+        polar = (cues[:, CUE_NAMES.index("emoji_pos")] > 0) | (cues[:, CUE_NAMES.index("emoji_neg")] > 0)
+        empty = ~polar & np.array([not _WORD.search(t) for t in texts])
+        if empty.any():
+            p[empty] = np.array([0.0, 1.0, 0.0], dtype=p.dtype)
         return p
 
     def predict_arrays(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -149,7 +149,7 @@ def fit_version(
     n_topics = len(fitted.centroids)
     if not fitted.clustered:
         distinct = len({texts[i] for i in fitted.fit_rows})
-        _log(f"only {distinct:,} distinct documents (< min_fit_docs {config.min_fit_docs}): one topic, no "
+        _log(f"only {distinct:,} distinct document{'' if distinct == 1 else 's'} (< min_fit_docs {config.min_fit_docs}): one topic, no "
              "clustering; the version is provisional and the next scheduled run refits it")
 
     if previous is not None and not prev_ok:

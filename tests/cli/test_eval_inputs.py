@@ -63,7 +63,7 @@ def test_eval_topics_gives_a_result_for_any_corpus_size(n, ee_env, capsys):
     assert result["n_labels"] == len({label for _, label in rows})
     assert result["clustered"] is (n >= 10)
     if n < 10:  # one topic, as production does; the result says the scores measure nothing
-        assert result["n_topics"] == 1 and f"only {n} distinct documents (< min_fit_docs 10)" in result["note"]
+        assert result["n_topics"] == 1 and f"only {n} distinct document{'' if n == 1 else 's'} (< min_fit_docs 10)" in result["note"]
     else:
         assert "note" not in result
 

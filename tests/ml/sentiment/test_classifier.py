@@ -45,6 +45,15 @@ def test_emoji_and_kaomoji_carry_sentiment(model):
     assert labels_of(model, ["收到了 (^_^)", "又坏了 T_T"]) == ["positive", "negative"]
 
 
+def test_a_text_with_nothing_to_read_is_neutral(model):
+    """A verifier's finding (stop 27): "&" scored +0.70, "#" -0.89, "-" -0.50 (the vector of a lone symbol)."""
+    texts = ["&", "#", "-", "？？", "!!!", "...", "~", ""]
+    assert labels_of(model, texts) == ["neutral"] * len(texts)
+    assert [float(s) for s in model.scores(texts)] == [0.0] * len(texts)
+    # emoji and kaomoji with a polarity still speak
+    assert labels_of(model, ["👍", "😡", "(￣へ￣)"]) == ["positive", "negative", "negative"]
+
+
 def test_questions_requests_and_greetings_are_neutral(model):
     texts = ["请问有没有大码", "帮我查一下物流", "这个多少钱", "一共多少钱？", "能不能改地址", "你好", "转人工",
              "how much is the deposit?", "can I change the address?", "Is there a vegetarian option?",

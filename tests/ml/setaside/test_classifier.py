@@ -65,6 +65,7 @@ OTHER_PLACEHOLDERS = [
     "既能赚积分，还省事，走到哪复制到哪，最重要的是，不用认真的评论了，不用想还差多少字，直接发出就可以了，推荐给大家！！",
     # wordings a verifier tried beyond case 10 (stop 26)
     "该用户觉得商品较好，默认给出好评", "15天内买家未作出评价", "超时未评价",
+    "This review has no text", "The review has no content.",  # stop 27
 ]
 
 
