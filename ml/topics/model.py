@@ -21,6 +21,7 @@ Small or wordless corpora (any corpus of at least one document gives a result):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,6 +79,7 @@ class FittedTopics:
             occurrence of each), a seeded sample of at most ``max_fit_docs`` of them.
         clustered: ``False`` when the fit documents held fewer distinct texts than
             :func:`min_docs_to_cluster` and every document was put in one topic (no UMAP, no clustering).
+        merged: Topics removed by merging topics that the same conversations use (0 without sessions).
     """
 
     model: object
@@ -85,6 +87,7 @@ class FittedTopics:
     centroids: np.ndarray
     fit_rows: np.ndarray
     clustered: bool = True
+    merged: int = 0
 
 
 def topic_centroids(embeddings: np.ndarray, topics: np.ndarray, n_topics: int) -> np.ndarray:
@@ -208,10 +211,19 @@ def fit_topic_model(
     config: TopicConfig,
     embedder: Embedder | None = None,
     preferred_topics: int | None = None,
+    sessions: Sequence[str | None] | None = None,
+    multilingual: np.ndarray | None = None,
 ) -> FittedTopics:
     """Fit on (a seeded sample of) the corpus's distinct texts and assign every document a topic.
 
     Copies of a fitted text get its topic; the other documents get their nearest centroid.
+    With ``sessions``, the clustering reads each chat message with its conversation
+    (:func:`ml.topics.conversations.conversation_context`, ``config.session_context_weight``) and
+    topics that the same conversations use are then merged
+    (:func:`ml.topics.conversations.conversation_merges`, ``config.session_merge_threshold``;
+    BERTopic's ``merge_topics`` recomputes their keywords) and the centroids are recomputed.
+    With ``multilingual`` vectors, a Chinese and an English topic that are each other's nearest
+    are merged too (``config.cross_language_threshold``).
 
     Any content works: texts without a single keyword token (emoji, thanks, stop words) give
     topics without keywords. Fewer distinct fit documents than :func:`min_docs_to_cluster`
@@ -224,6 +236,10 @@ def fit_topic_model(
         config: Topic configuration.
         embedder: Used for KeyBERTInspired keywords (optional).
         preferred_topics: Topic count of the previous version (see :class:`ml.topics.clustering.SilhouetteWard`).
+        sessions: Conversation (chat session) id of every document, ``None`` outside a conversation.
+        multilingual: ``(n, d)`` cross-language vectors of the documents (the multilingual half of
+            the hybrid vector); with them a Chinese and an English topic that are each other's
+            nearest are merged (:func:`ml.topics.crosslingual.cross_language_pairs`).
 
     Returns:
         The fitted model, a topic for every document, ``(k, dim)`` centroids, the fitted rows
@@ -231,10 +247,14 @@ def fit_topic_model(
 
     Raises:
         TooFewDocumentsError: With no document at all.
-        ValueError: When texts and embeddings differ in length.
+        ValueError: When texts, embeddings, sessions and multilingual vectors differ in length.
     """
     if len(texts) != len(embeddings):
         raise ValueError(f"{len(texts)} texts but {len(embeddings)} embeddings")
+    if sessions is not None and len(sessions) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(sessions)} session ids")
+    if multilingual is not None and len(multilingual) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(multilingual)} multilingual vectors")
     if len(texts) == 0:
         raise TooFewDocumentsError("no documents to fit topics on", 0, 1)
     texts = [t if isinstance(t, str) else "" for t in texts]
@@ -257,7 +277,14 @@ def fit_topic_model(
 
         view = lexical_view(fit_texts, dim=config.lexical_dim, seed=config.seed)
     model = build_bertopic(config, embedder, len(fit_rows), view, preferred_topics, single_topic=not clustered)
-    model.fit(fit_texts, embeddings[fit_rows])
+    vectors = embeddings
+    if sessions is not None and clustered and config.session_context_weight > 0:
+        from ml.topics.conversations import conversation_context
+
+        # each chat message read with its conversation; centroids below stay in the plain space
+        vectors = conversation_context(texts, embeddings, sessions, config.session_context_weight)
+    model.fit(fit_texts, vectors[fit_rows])
+    del vectors
     fit_topics = np.asarray(model.topics_, dtype=int)
     n_topics = int(fit_topics.max()) + 1
     centroids = topic_centroids(embeddings[fit_rows], fit_topics, n_topics)
@@ -270,7 +297,42 @@ def fit_topic_model(
     for start in range(0, len(rest), 20_000):  # in chunks: no copy of all the other rows' embeddings
         rows = rest[start : start + 20_000]
         topics[rows], _ = assign_to_centroids(embeddings[rows], centroids)
-    return FittedTopics(model=model, topics=topics, centroids=centroids, fit_rows=fit_rows, clustered=clustered)
+    merged = 0
+    if sessions is not None and clustered and config.session_merge_threshold > 0:
+        from ml.topics.conversations import conversation_merges
+
+        groups = conversation_merges(topics, sessions, threshold=config.session_merge_threshold,
+                                     min_sessions=config.session_merge_min_sessions,
+                                     max_share=config.session_merge_max_share)
+        topics, centroids, removed = _apply_merges(model, fit_texts, fit_rows, topics, embeddings, groups)
+        merged += removed
+    if multilingual is not None and clustered and config.cross_language_threshold > 0:
+        from ml.language import detect_language
+        from ml.topics.crosslingual import cross_language_pairs
+
+        pairs = cross_language_pairs(topics, [detect_language(t) for t in texts], multilingual,
+                                     threshold=config.cross_language_threshold)
+        topics, centroids, removed = _apply_merges(model, fit_texts, fit_rows, topics, embeddings, pairs)
+        merged += removed
+    return FittedTopics(model=model, topics=topics, centroids=centroids, fit_rows=fit_rows, clustered=clustered,
+                        merged=merged)
+
+
+def _apply_merges(model, fit_texts: list[str], fit_rows: np.ndarray, topics: np.ndarray, embeddings: np.ndarray,
+                  groups: list[list[int]]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Merge ``groups`` of topic ids with BERTopic's ``merge_topics`` (which recomputes their
+    keywords and renumbers topics by size); returns every document's new topic, the new
+    ``(k, dim)`` centroids (plain embedding space) and how many topics were removed."""
+    before = int(np.asarray(model.topics_).max()) + 1
+    if not groups:
+        return topics, topic_centroids(embeddings[fit_rows], np.asarray(model.topics_, dtype=int), before), 0
+    old_fit = np.asarray(model.topics_, dtype=int)
+    model.merge_topics(fit_texts, groups)
+    new_fit = np.asarray(model.topics_, dtype=int)
+    old_to_new = np.full(before, -1, dtype=int)
+    old_to_new[old_fit] = new_fit
+    after = int(new_fit.max()) + 1
+    return old_to_new[topics], topic_centroids(embeddings[fit_rows], new_fit, after), before - after
 
 
 def topic_keywords(model, topic: int, n: int = 10) -> list[str]:

@@ -1,0 +1,91 @@
+"""Conversation steps of the topic fit: context vectors and merges of topics one conversation uses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ml.topics.conversations import conversation_context, conversation_merges
+
+
+def _sessions_linking(pairs: dict[tuple[int, int], int], solo: dict[int, int]) -> tuple[list[int], list[str | None]]:
+    """Documents: for each (a, b) -> n, n sessions holding one text of topic a and one of b;
+    for each topic -> n, n texts outside any conversation."""
+    topics, sessions = [], []
+    for (a, b), n in pairs.items():
+        for i in range(n):
+            topics += [a, b]
+            sessions += [f"s{a}-{b}-{i}"] * 2
+    for t, n in solo.items():
+        topics += [t] * n
+        sessions += [None] * n
+    return topics, sessions
+
+
+def test_topics_one_conversation_uses_are_merged_and_others_are_not():
+    # 0 and 1 are one issue in two phrasings (12 sessions use both); 2 and 3 likewise;
+    # 0 and 2 share a single follow-up session, which must not merge the two issues
+    topics, sessions = _sessions_linking({(0, 1): 12, (2, 3): 10, (0, 2): 1}, {0: 40, 1: 40, 2: 40, 3: 40, 4: 30})
+    assert conversation_merges(topics, sessions, threshold=0.1, max_share=1.0) == [[0, 1], [2, 3]]
+
+
+def test_merges_need_enough_shared_sessions_and_respect_the_size_bound():
+    topics, sessions = _sessions_linking({(0, 1): 2}, {0: 5, 1: 5})
+    assert conversation_merges(topics, sessions, min_sessions=3, max_share=1.0) == []
+    assert conversation_merges(topics, sessions, min_sessions=2, max_share=1.0) == [[0, 1]]
+    topics, sessions = _sessions_linking({(0, 1): 12}, {0: 40, 1: 40, 2: 20})
+    # 0 and 1 together would hold 104 of 124 documents
+    assert conversation_merges(topics, sessions, max_share=0.5) == []
+
+
+def test_texts_outside_conversations_and_set_aside_ids_merge_nothing():
+    assert conversation_merges([0, 1, 2, 0], [None, None, float("nan"), ""]) == []
+    # a session whose texts all fall in one topic says nothing about pairs; negative ids are ignored
+    assert conversation_merges([0, 0, -1, 1], ["a", "a", "b", "b"]) == []
+    with pytest.raises(ValueError, match="session ids"):
+        conversation_merges([0, 1], ["a"])
+
+
+def test_context_pulls_session_mates_together_and_leaves_other_texts_alone():
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(5, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors[4] = vectors[0]  # copies of one text have one vector
+    texts = ["late parcel", "still not here", "refund please", "lone review", "late parcel"]
+    sessions = ["s1", "s1", "s2", None, None]
+    out = conversation_context(texts, vectors, sessions, weight=1.0)
+    assert out.shape == vectors.shape and np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
+    assert out[0] @ out[1] > vectors[0] @ vectors[1] + 0.2  # the two messages of s1 moved towards each other
+    assert np.allclose(out[2], vectors[2])  # alone in its session
+    assert np.allclose(out[3], vectors[3])  # no session
+    # a copy of a text read in a conversation (here a review) gets that conversation's context
+    assert np.allclose(out[4], out[0], atol=1e-6)
+    assert np.allclose(conversation_context(texts, vectors, sessions, weight=0.0), vectors)
+    with pytest.raises(ValueError, match="session ids"):
+        conversation_context(texts, vectors, sessions[:2])
+
+
+def test_fit_with_conversations_merges_phrasings_of_one_theme(corpus, embeddings, config):
+    """On the test corpus, sessions that pair two texts of the same theme and language merge
+    topics: fewer topics than the same fit without sessions, none mixing themes more than before."""
+    from ml.evaluation.metrics import clustering_scores
+    from ml.language import detect_language
+    from ml.topics.model import fit_topic_model
+
+    texts, themes = corpus
+    rng = np.random.default_rng(1)
+    sessions: list[str | None] = [None] * len(texts)
+    by_group: dict[tuple[str, str], list[int]] = {}
+    for i, (text, theme) in enumerate(zip(texts, themes, strict=True)):
+        by_group.setdefault((theme, detect_language(text)), []).append(i)
+    for (theme, lang), rows in by_group.items():
+        rows = list(rng.permutation(rows))
+        for k in range(0, len(rows) - 1, 2):  # every text shares a session with one other of its theme
+            sessions[rows[k]] = sessions[rows[k + 1]] = f"{theme}-{lang}-{k}"
+    plain = fit_topic_model(texts, embeddings, config, None)
+    joined = fit_topic_model(texts, embeddings, config, None, sessions=sessions)
+    assert joined.merged > 0
+    assert len(joined.centroids) == len(set(joined.topics)) < len(plain.centroids)
+    assert len(joined.model.get_topic_info()) == len(joined.centroids)
+    before, after = clustering_scores(plain.topics, themes), clustering_scores(joined.topics, themes)
+    assert after["purity"] >= before["purity"] - 0.02 and after["nmi"] > before["nmi"], (before, after)
