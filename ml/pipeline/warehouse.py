@@ -111,7 +111,8 @@ def read_interactions(
         warehouse: DuckDB file (default ``settings().warehouse``).
 
     Returns:
-        DataFrame with :data:`INPUT_COLUMNS`, ordered by ``interaction_id``; HTML character
+        DataFrame with :data:`INPUT_COLUMNS` (``session_id`` null outside chats, and everywhere in a
+        warehouse without the column), ordered by ``interaction_id``; HTML character
         references in ``text_redacted`` are decoded (:func:`ml.entities.decode_entities`).
 
     Raises:
@@ -125,8 +126,11 @@ def read_interactions(
     if end is not None:
         where.append("occurred_at < ?")
         params.append(pd.Timestamp(end).to_pydatetime())
-    sql = f"select {', '.join(INPUT_COLUMNS)} from marts.fct_interactions where {' and '.join(where)} order by interaction_id"
     with open_interactions(warehouse) as con:
+        # a warehouse built before session ids reached fct_interactions reads as texts outside conversations
+        columns = [c if c != "session_id" or column_exists(con, "marts", "fct_interactions", c)
+                   else "cast(null as varchar) as session_id" for c in INPUT_COLUMNS]
+        sql = f"select {', '.join(columns)} from marts.fct_interactions where {' and '.join(where)} order by interaction_id"
         frame = con.execute(sql, params).df()
     from ml.entities import decode_entities
 

@@ -72,8 +72,10 @@ def fitted(corpus, embeddings, config):
     return fit_topic_model(corpus[0], embeddings, config, embedder)
 
 
-def make_warehouse(path, texts: list[str], themes: list[str], start: datetime = datetime(2026, 9, 7)) -> None:
-    """Create a DuckDB file with ``marts.fct_interactions`` holding ``texts`` (shared-interface columns)."""
+def make_warehouse(path, texts: list[str], themes: list[str], start: datetime = datetime(2026, 9, 7),
+                   sessions: list[str | None] | None = None) -> None:
+    """Create a DuckDB file with ``marts.fct_interactions`` holding ``texts`` (shared-interface columns;
+    ``session_id`` only when ``sessions`` is given, as in a warehouse built before that column)."""
     import duckdb
 
     n = len(texts)
@@ -95,6 +97,8 @@ def make_warehouse(path, texts: list[str], themes: list[str], start: datetime = 
         "text_redacted": texts,
         "service_element": [element[t] for t in themes],
     })
+    if sessions is not None:
+        frame["session_id"] = sessions
     con = duckdb.connect(str(path))
     try:
         con.execute("create schema if not exists marts")

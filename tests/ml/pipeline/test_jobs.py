@@ -121,3 +121,52 @@ def test_missing_mart_gives_clear_error(tmp_path):
 def test_assign_without_model_gives_clear_error(warehouse, tmp_path):
     with pytest.raises(FileNotFoundError, match="xe topics fit"):
         pipeline.assign(warehouse=warehouse, root=tmp_path / "none")
+
+
+def _theme_sessions(texts: list[str], themes: list[str]) -> list[str | None]:
+    """Pair every text with another of the same theme and language in one chat session."""
+    import numpy as np
+
+    from ml.language import detect_language
+
+    rng = np.random.default_rng(1)
+    sessions: list[str | None] = [None] * len(texts)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, (text, theme) in enumerate(zip(texts, themes, strict=True)):
+        groups.setdefault((theme, detect_language(text)), []).append(i)
+    for (theme, lang), rows in groups.items():
+        rows = list(rng.permutation(rows))
+        for k in range(0, len(rows) - 1, 2):
+            sessions[rows[k]] = sessions[rows[k + 1]] = f"{theme}-{lang}-{k}"
+    return sessions
+
+
+def test_read_interactions_gives_session_ids_when_the_warehouse_has_them(tmp_path, corpus):
+    from ml.pipeline.warehouse import read_interactions
+    from tests.ml.conftest import make_warehouse
+
+    sessions = _theme_sessions(*corpus)
+    with_ids, without = tmp_path / "with.duckdb", tmp_path / "without.duckdb"
+    make_warehouse(with_ids, *corpus, sessions=sessions)
+    make_warehouse(without, *corpus)
+    frame = read_interactions(warehouse=with_ids)
+    read = frame["session_id"].astype(object).where(frame["session_id"].notna(), None).tolist()
+    assert read == sessions and any(s is None for s in sessions) and any(sessions)
+    assert read_interactions(warehouse=without)["session_id"].isna().all()
+
+
+@pytest.mark.slow
+def test_fit_merges_topics_that_conversations_use_for_one_issue(tmp_path, corpus):
+    """The scheduled fit reads session ids from the warehouse: with chats that pair texts of one
+    theme it ends with fewer topics than the same corpus without conversations."""
+    from ml.topics.config import TopicConfig
+    from tests.ml.conftest import make_warehouse
+
+    config = TopicConfig(seed=42, student_epochs=0)
+    with_ids, without = tmp_path / "with.duckdb", tmp_path / "without.duckdb"
+    make_warehouse(with_ids, *corpus, sessions=_theme_sessions(*corpus))
+    make_warehouse(without, *corpus)
+    joined = pipeline.fit(warehouse=with_ids, root=tmp_path / "a", config=config)
+    plain = pipeline.fit(warehouse=without, root=tmp_path / "b", config=config)
+    assert joined["status"] == plain["status"] == "fitted"
+    assert joined["n_topics"] < plain["n_topics"], (joined, plain)
