@@ -143,6 +143,12 @@ class SentenceTransformerEmbedder(Embedder):
                                         f"(xe encoder fetch {name_or_path})")
             path = str(folder)
         self.model_id = f"st:{name_or_path}"
+        import sys
+
+        if not sys.stderr.isatty():  # transformers' "Loading weights" bar is carriage-return noise in logs
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
         self.model = SentenceTransformer(path, device="cpu")
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
