@@ -85,7 +85,11 @@ def evaluate_topics(df: pd.DataFrame, seed: int = 42, use_cache: bool = True) ->
         embeddings = (embed_with_cache(substantive, embedder, show_progress=True) if use_cache
                       else embedder.encode(substantive, show_progress=True))
         log.info("fitting topics")
-        fitted = fit_topic_model(substantive, embeddings, config, embedder)
+        from ml.topics.crosslingual import multilingual_vectors
+
+        # as production's fit_version: Chinese/English topics of one issue are paired (no sessions here)
+        fitted = fit_topic_model(substantive, embeddings, config, embedder,
+                                 multilingual=multilingual_vectors(embeddings, spec, embedder))
         topics[keep] = fitted.topics
         clustered = bool(fitted.clustered)
         if not clustered:

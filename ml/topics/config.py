@@ -61,8 +61,9 @@ class TopicConfig:
         session_merge_min_sessions: Fewest conversations two topics must share to be merged.
         session_merge_max_share: Largest share of the documents a topic merged so may hold.
         cross_language_threshold: A Chinese and an English topic that are each other's nearest
-            by their mean multilingual vectors are merged at this cosine similarity or more
-            (:mod:`ml.topics.crosslingual`; demo seed 7); 0 turns it off.
+            by their mean multilingual vectors (centred per language) are merged at this cosine
+            similarity or more (:mod:`ml.topics.crosslingual`; demo seed 7); 0 turns it off.
+        cross_language_margin: ... and when that similarity beats each side's second-best partner by this much.
         seed: Seed for sampling, UMAP and everything else random.
     """
 
@@ -92,7 +93,8 @@ class TopicConfig:
     session_merge_threshold: float = 0.1
     session_merge_min_sessions: int = 3
     session_merge_max_share: float = 0.1
-    cross_language_threshold: float = 0.6
+    cross_language_threshold: float = 0.4
+    cross_language_margin: float = 0.1
     seed: int = 42
     extra: dict = field(default_factory=dict)
 

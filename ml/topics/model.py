@@ -79,7 +79,8 @@ class FittedTopics:
             occurrence of each), a seeded sample of at most ``max_fit_docs`` of them.
         clustered: ``False`` when the fit documents held fewer distinct texts than
             :func:`min_docs_to_cluster` and every document was put in one topic (no UMAP, no clustering).
-        merged: Topics removed by merging topics that the same conversations use (0 without sessions).
+        merged: Topics removed by the merges after clustering (0 without sessions or a second language).
+        merged_by_conversation: Of those, removed by merging topics the same conversations use.
     """
 
     model: object
@@ -88,6 +89,12 @@ class FittedTopics:
     fit_rows: np.ndarray
     clustered: bool = True
     merged: int = 0
+    merged_by_conversation: int = 0
+
+    @property
+    def merged_by_language(self) -> int:
+        """Topics removed by pairing Chinese and English topics of one issue."""
+        return self.merged - self.merged_by_conversation
 
 
 def topic_centroids(embeddings: np.ndarray, topics: np.ndarray, n_topics: int) -> np.ndarray:
@@ -297,7 +304,7 @@ def fit_topic_model(
     for start in range(0, len(rest), 20_000):  # in chunks: no copy of all the other rows' embeddings
         rows = rest[start : start + 20_000]
         topics[rows], _ = assign_to_centroids(embeddings[rows], centroids)
-    merged = 0
+    merged = by_conversation = 0
     if sessions is not None and clustered and config.session_merge_threshold > 0:
         from ml.topics.conversations import conversation_merges
 
@@ -306,16 +313,17 @@ def fit_topic_model(
                                      max_share=config.session_merge_max_share)
         topics, centroids, removed = _apply_merges(model, fit_texts, fit_rows, topics, embeddings, groups)
         merged += removed
+        by_conversation = removed
     if multilingual is not None and clustered and config.cross_language_threshold > 0:
         from ml.language import detect_language
         from ml.topics.crosslingual import cross_language_pairs
 
         pairs = cross_language_pairs(topics, [detect_language(t) for t in texts], multilingual,
-                                     threshold=config.cross_language_threshold)
+                                     threshold=config.cross_language_threshold, margin=config.cross_language_margin)
         topics, centroids, removed = _apply_merges(model, fit_texts, fit_rows, topics, embeddings, pairs)
         merged += removed
     return FittedTopics(model=model, topics=topics, centroids=centroids, fit_rows=fit_rows, clustered=clustered,
-                        merged=merged)
+                        merged=merged, merged_by_conversation=by_conversation)
 
 
 def _apply_merges(model, fit_texts: list[str], fit_rows: np.ndarray, topics: np.ndarray, embeddings: np.ndarray,

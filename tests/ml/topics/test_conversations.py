@@ -29,6 +29,17 @@ def test_topics_one_conversation_uses_are_merged_and_others_are_not():
     assert conversation_merges(topics, sessions, threshold=0.1, max_share=1.0) == [[0, 1], [2, 3]]
 
 
+def test_a_few_follow_ups_do_not_merge_two_issues_with_many_conversations_of_their_own():
+    # 200 chats about a late parcel, 200 about a refund, 5 that move from one to the other
+    topics = [0, 0] * 200 + [1, 1] * 200 + [0, 1] * 5
+    sessions = [f"late-{i // 2}" for i in range(400)] + [f"refund-{i // 2}" for i in range(400)] + \
+        [f"both-{i // 2}" for i in range(10)]
+    assert conversation_merges(topics, sessions, max_share=1.0) == []
+    # the same 5 chats between two phrasings of one issue that are mostly used together do merge
+    assert conversation_merges([0, 1] * 5 + [0] * 4 + [1] * 4, [f"s{i // 2}" for i in range(10)] + [None] * 8,
+                               max_share=1.0) == [[0, 1]]
+
+
 def test_merges_need_enough_shared_sessions_and_respect_the_size_bound():
     topics, sessions = _sessions_linking({(0, 1): 2}, {0: 5, 1: 5})
     assert conversation_merges(topics, sessions, min_sessions=3, max_share=1.0) == []
