@@ -66,3 +66,23 @@ NEW_TEXTS: list[str] = [
     "骑手说送达了但是没收到", "the discount is not applied to my order", "银行卡被扣了两次钱", "Kindle 充电器坏了",
     "好的谢谢", "ok thanks", "😡😡😡", "",
 ]
+
+
+def theme_sessions(texts: list[str], themes: list[str], seed: int = 1) -> list[str | None]:
+    """Chat session ids that pair every text with another of the same theme and language
+    (``None`` for the odd one out of a group): conversations about one issue each."""
+    import numpy as np
+
+    from ml.language import detect_language
+
+    rng = np.random.default_rng(seed)
+    sessions: list[str | None] = [None] * len(texts)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, (text, theme) in enumerate(zip(texts, themes, strict=True)):
+        groups.setdefault((theme, detect_language(text)), []).append(i)
+    for (theme, lang), rows in groups.items():
+        rows = list(rng.permutation(rows))
+        for k in range(0, len(rows) - 1, 2):
+            sessions[rows[k]] = sessions[rows[k + 1]] = f"{theme}-{lang}-{k}"
+    return sessions
+

@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from ml import pipeline
+from tests.ml.corpus import theme_sessions
 
 DOC_TOPICS_TYPES = {
     "interaction_id": "VARCHAR", "topic_id": "INTEGER", "topic_probability": "DOUBLE", "sentiment_label": "VARCHAR",
@@ -123,29 +124,11 @@ def test_assign_without_model_gives_clear_error(warehouse, tmp_path):
         pipeline.assign(warehouse=warehouse, root=tmp_path / "none")
 
 
-def _theme_sessions(texts: list[str], themes: list[str]) -> list[str | None]:
-    """Pair every text with another of the same theme and language in one chat session."""
-    import numpy as np
-
-    from ml.language import detect_language
-
-    rng = np.random.default_rng(1)
-    sessions: list[str | None] = [None] * len(texts)
-    groups: dict[tuple[str, str], list[int]] = {}
-    for i, (text, theme) in enumerate(zip(texts, themes, strict=True)):
-        groups.setdefault((theme, detect_language(text)), []).append(i)
-    for (theme, lang), rows in groups.items():
-        rows = list(rng.permutation(rows))
-        for k in range(0, len(rows) - 1, 2):
-            sessions[rows[k]] = sessions[rows[k + 1]] = f"{theme}-{lang}-{k}"
-    return sessions
-
-
 def test_read_interactions_gives_session_ids_when_the_warehouse_has_them(tmp_path, corpus):
     from ml.pipeline.warehouse import read_interactions
     from tests.ml.conftest import make_warehouse
 
-    sessions = _theme_sessions(*corpus)
+    sessions = theme_sessions(*corpus)
     with_ids, without = tmp_path / "with.duckdb", tmp_path / "without.duckdb"
     make_warehouse(with_ids, *corpus, sessions=sessions)
     make_warehouse(without, *corpus)
@@ -164,7 +147,7 @@ def test_fit_merges_topics_that_conversations_use_for_one_issue(tmp_path, corpus
 
     config = TopicConfig(seed=42, student_epochs=0)
     with_ids, without = tmp_path / "with.duckdb", tmp_path / "without.duckdb"
-    make_warehouse(with_ids, *corpus, sessions=_theme_sessions(*corpus))
+    make_warehouse(with_ids, *corpus, sessions=theme_sessions(*corpus))
     make_warehouse(without, *corpus)
     joined = pipeline.fit(warehouse=with_ids, root=tmp_path / "a", config=config)
     plain = pipeline.fit(warehouse=without, root=tmp_path / "b", config=config)

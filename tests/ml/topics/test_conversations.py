@@ -80,19 +80,11 @@ def test_fit_with_conversations_merges_phrasings_of_one_theme(corpus, embeddings
     """On the test corpus, sessions that pair two texts of the same theme and language merge
     topics: fewer topics than the same fit without sessions, none mixing themes more than before."""
     from ml.evaluation.metrics import clustering_scores
-    from ml.language import detect_language
     from ml.topics.model import fit_topic_model
+    from tests.ml.corpus import theme_sessions
 
     texts, themes = corpus
-    rng = np.random.default_rng(1)
-    sessions: list[str | None] = [None] * len(texts)
-    by_group: dict[tuple[str, str], list[int]] = {}
-    for i, (text, theme) in enumerate(zip(texts, themes, strict=True)):
-        by_group.setdefault((theme, detect_language(text)), []).append(i)
-    for (theme, lang), rows in by_group.items():
-        rows = list(rng.permutation(rows))
-        for k in range(0, len(rows) - 1, 2):  # every text shares a session with one other of its theme
-            sessions[rows[k]] = sessions[rows[k + 1]] = f"{theme}-{lang}-{k}"
+    sessions = theme_sessions(texts, themes)  # every text shares a session with one other of its theme
     plain = fit_topic_model(texts, embeddings, config, None)
     joined = fit_topic_model(texts, embeddings, config, None, sessions=sessions)
     assert joined.merged > 0
