@@ -36,6 +36,14 @@ from collections.abc import Sequence
 import numpy as np
 
 
+def _session_ids(sessions: Sequence[str | None]):
+    """Session ids as a pandas Series with ``None``/NaN/empty strings as missing (outside a conversation)."""
+    import pandas as pd
+
+    ids = pd.Series(list(sessions), dtype=object)
+    return ids.where(ids.notna() & (ids.astype(str) != ""))
+
+
 def conversation_context(
     texts: Sequence[str],
     embeddings: np.ndarray,
@@ -64,8 +72,7 @@ def conversation_context(
     out = vectors.copy()
     if weight <= 0 or not len(texts):
         return out
-    frame = pd.DataFrame({"session": list(sessions), "text": list(texts)})
-    frame["session"] = frame["session"].where(frame["session"].astype(str) != "")
+    frame = pd.DataFrame({"session": _session_ids(sessions), "text": list(texts)})
     context = np.zeros_like(vectors)
     has = np.zeros(len(texts), dtype=bool)
     for rows in frame.groupby("session", dropna=True).indices.values():
@@ -116,8 +123,8 @@ def conversation_merges(
         raise ValueError(f"{len(topics)} topics but {len(sessions)} session ids")
     import pandas as pd
 
-    frame = pd.DataFrame({"topic": topics, "session": list(sessions)})
-    frame = frame[(frame["topic"] >= 0) & frame["session"].notna() & (frame["session"].astype(str) != "")]
+    frame = pd.DataFrame({"topic": topics, "session": _session_ids(sessions)})
+    frame = frame[(frame["topic"] >= 0) & frame["session"].notna()]
     frame = frame.drop_duplicates()
     if frame.empty or frame.groupby("session")["topic"].nunique().max() < 2:
         return []  # no conversation touches two topics

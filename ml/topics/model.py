@@ -311,30 +311,31 @@ def fit_topic_model(
         groups = conversation_merges(topics, sessions, threshold=config.session_merge_threshold,
                                      min_sessions=config.session_merge_min_sessions,
                                      max_share=config.session_merge_max_share)
-        topics, centroids, removed = _apply_merges(model, fit_texts, fit_rows, topics, embeddings, groups)
-        merged += removed
-        by_conversation = removed
+        topics, centroids, by_conversation = _apply_merges(model, fit_texts, fit_rows, topics, centroids,
+                                                           embeddings, groups)
+        merged += by_conversation
     if multilingual is not None and clustered and config.cross_language_threshold > 0:
         from ml.language import detect_language
         from ml.topics.crosslingual import cross_language_pairs
 
         pairs = cross_language_pairs(topics, [detect_language(t) for t in texts], multilingual,
                                      threshold=config.cross_language_threshold, margin=config.cross_language_margin)
-        topics, centroids, removed = _apply_merges(model, fit_texts, fit_rows, topics, embeddings, pairs)
+        topics, centroids, removed = _apply_merges(model, fit_texts, fit_rows, topics, centroids, embeddings, pairs)
         merged += removed
     return FittedTopics(model=model, topics=topics, centroids=centroids, fit_rows=fit_rows, clustered=clustered,
                         merged=merged, merged_by_conversation=by_conversation)
 
 
-def _apply_merges(model, fit_texts: list[str], fit_rows: np.ndarray, topics: np.ndarray, embeddings: np.ndarray,
-                  groups: list[list[int]]) -> tuple[np.ndarray, np.ndarray, int]:
+def _apply_merges(model, fit_texts: list[str], fit_rows: np.ndarray, topics: np.ndarray, centroids: np.ndarray,
+                  embeddings: np.ndarray, groups: list[list[int]]) -> tuple[np.ndarray, np.ndarray, int]:
     """Merge ``groups`` of topic ids with BERTopic's ``merge_topics`` (which recomputes their
     keywords and renumbers topics by size); returns every document's new topic, the new
-    ``(k, dim)`` centroids (plain embedding space) and how many topics were removed."""
-    before = int(np.asarray(model.topics_).max()) + 1
+    ``(k, dim)`` centroids (plain embedding space) and how many topics were removed. Without
+    groups, ``topics`` and ``centroids`` come back as they are."""
     if not groups:
-        return topics, topic_centroids(embeddings[fit_rows], np.asarray(model.topics_, dtype=int), before), 0
+        return topics, centroids, 0
     old_fit = np.asarray(model.topics_, dtype=int)
+    before = int(old_fit.max()) + 1
     model.merge_topics(fit_texts, groups)
     new_fit = np.asarray(model.topics_, dtype=int)
     old_to_new = np.full(before, -1, dtype=int)
