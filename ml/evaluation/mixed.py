@@ -428,7 +428,10 @@ def evaluate_mixed(shared_data: Path, scratch: Path, per_source: int = DEFAULT_P
     scores = source_mix_scores(frame["topic_id"].astype(int).tolist(), [t.source for t in items],
                                [t.label for t in items],
                                {int(r["topic_id"]): str(r.get("label") or "") for r in version.topics})
-    classes = {str(v["topic_id"]): k for k, v in SET_ASIDE_TOPICS.items()}
+    classes = {str(v["topic_id"]): v["voice_class"] for v in SET_ASIDE_TOPICS.values()}
+    by_class: dict[str, int] = {}
+    for tid, count in scores["n_set_aside"].items():  # several reserved ids (chit-chat kinds) per class
+        by_class[classes.get(tid, tid)] = by_class.get(classes.get(tid, tid), 0) + count
     for name, src in SOURCES.items():
         mine = frame[[t.source == name for t in items]]
         entry = scores["per_source"].setdefault(name, {"n_docs": 0, "n_clustered": 0, "n_set_aside": 0,
@@ -445,7 +448,7 @@ def evaluate_mixed(shared_data: Path, scratch: Path, per_source: int = DEFAULT_P
     return {
         "split": split,
         **scores,
-        "n_set_aside_by_class": {classes.get(k, k): v for k, v in scores["n_set_aside"].items()},
+        "n_set_aside_by_class": by_class,
         "per_source_sample": per_source,
         "seed": seed,
         "landed": landed,

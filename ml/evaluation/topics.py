@@ -21,8 +21,9 @@ def evaluate_topics(df: pd.DataFrame, seed: int = 42, use_cache: bool = True) ->
     """Cluster ``df.text`` with the production configuration and score the topics against ``df.label``.
 
     As in production (:mod:`ml.pipeline.jobs`), chit-chat and placeholder texts (:mod:`ml.setaside`)
-    are set aside before clustering: they get the reserved topic ids -1 / -2, are scored as those
-    two groups and counted in ``n_set_aside``; only the other texts are embedded and clustered.
+    are set aside before clustering: they get their reserved topic ids (one per chit-chat kind,
+    one for placeholders: :func:`ml.pipeline.jobs.reserved_topic_ids`), are scored as those
+    groups and counted per class in ``n_set_aside``; only the other texts are embedded and clustered.
     Any corpus of at least one document gives a result. Below ``TopicConfig.min_fit_docs``
     distinct documents (default 10) production puts every document in one topic (no clustering,
     :func:`ml.topics.model.fit_topic_model`); the result then says so in ``note`` and
@@ -48,7 +49,7 @@ def evaluate_topics(df: pd.DataFrame, seed: int = 42, use_cache: bool = True) ->
     from ml.embedding import embed_with_cache, get_embedder, resolve_embedding_spec
     from ml.evaluation.datasets import EvaluationInputError, blank_cells
     from ml.evaluation.metrics import clustering_scores
-    from ml.pipeline.jobs import SET_ASIDE_TOPICS, SUBSTANTIVE, voice_classes
+    from ml.pipeline.jobs import SET_ASIDE_CLASSES, SUBSTANTIVE, reserved_topic_ids, voice_kinds
     from ml.topics.config import TopicConfig
     from ml.topics.model import fit_topic_model, min_docs_to_cluster
     from ml.topics.textview import topic_views
@@ -66,14 +67,13 @@ def evaluate_topics(df: pd.DataFrame, seed: int = 42, use_cache: bool = True) ->
     config = TopicConfig(seed=seed)
     started = time.perf_counter()
     # as production does (ml.pipeline.jobs): chit-chat and placeholder texts are set aside before
-    # clustering and get their reserved topic id; they are scored as those two groups, and counted
-    classes = voice_classes(texts)
+    # clustering and get their reserved topic id (one per chit-chat kind); they are scored as those
+    # groups, and counted
+    classes, kinds = voice_kinds(texts)
     keep = np.flatnonzero(classes == SUBSTANTIVE)
     texts = topic_views(texts)  # what production's topic engine reads (no catalogue here to mask)
-    topics = np.zeros(len(texts), dtype=int)
-    for name, reserved in SET_ASIDE_TOPICS.items():
-        topics[classes == name] = reserved["topic_id"]
-    n_set_aside = {name: int(np.sum(classes == name)) for name in SET_ASIDE_TOPICS}
+    topics = reserved_topic_ids(classes, kinds).astype(int)
+    n_set_aside = {name: int(np.sum(classes == name)) for name in SET_ASIDE_CLASSES}
     if sum(n_set_aside.values()):
         log.info("set aside before clustering: %s", ", ".join(f"{v:,} {k}" for k, v in n_set_aside.items()))
     spec, clustered, note = None, False, None

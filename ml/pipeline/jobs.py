@@ -5,7 +5,7 @@ briefly: read, close; compute; open, write, close.
 
 Non-substantive texts (greetings, thanks, "转人工", emoji only, marketplace placeholders;
 :mod:`ml.setaside`) are set aside before clustering: they are never fitted on and never get a
-topic; ``voc.doc_topics`` gives them a reserved topic id (:data:`SET_ASIDE_TOPICS`, negative
+topic; ``voc.doc_topics`` gives them a reserved topic id (:data:`SET_ASIDE_TOPICS`: one per chit-chat kind, negative
 so it never collides with a stable topic id) and their class in ``voice_class``, and
 ``voc.topics`` lists the reserved ids with each version, so they are counted, not dropped.
 
@@ -25,13 +25,30 @@ import pandas as pd
 
 from ml.topics.config import TopicConfig
 
-#: reserved topic id, label and service element of each set-aside class
-SET_ASIDE_TOPICS: dict[str, dict] = {
-    "chit_chat": {"topic_id": -1, "label": "闲聊·寒暄 / chit-chat (set aside)", "service_element": "other"},
-    "placeholder": {"topic_id": -2, "label": "无内容·默认评价 / placeholder text (set aside)",
-                    "service_element": "other"},
-}
 SUBSTANTIVE = "substantive"
+SET_ASIDE_CLASSES = ("chit_chat", "placeholder")
+
+#: reserved topic id, voice class, label and service element of each set-aside group: one per
+#: chit-chat kind a product team reads apart (requests for a human agent are the bot's
+#: failures; thanks and acknowledgements close a resolved chat; greetings open one), one for
+#: the rest of the chit-chat (emoji only, fillers, kinds a merchant adds to the rules) and
+#: one for placeholders. Keys are :mod:`ml.setaside` kinds, or the class for "the rest".
+SET_ASIDE_TOPICS: dict[str, dict] = {
+    "chit_chat": {"topic_id": -1, "voice_class": "chit_chat",
+                  "label": "其他闲聊·表情 / other chit-chat, emoji (set aside)", "service_element": "other"},
+    "placeholder": {"topic_id": -2, "voice_class": "placeholder",
+                    "label": "无内容·默认评价 / placeholder text (set aside)", "service_element": "other"},
+    "greeting": {"topic_id": -3, "voice_class": "chit_chat",
+                 "label": "问候·在吗 / greetings (set aside)", "service_element": "other"},
+    "bye": {"topic_id": -4, "voice_class": "chit_chat",
+            "label": "道别 / goodbyes (set aside)", "service_element": "other"},
+    "thanks": {"topic_id": -5, "voice_class": "chit_chat",
+               "label": "致谢 / thanks (set aside)", "service_element": "other"},
+    "acknowledgement": {"topic_id": -6, "voice_class": "chit_chat",
+                        "label": "好的·收到 / acknowledgements (set aside)", "service_element": "other"},
+    "request_human": {"topic_id": -7, "voice_class": "chit_chat",
+                      "label": "转人工 / requests for a human agent (set aside)", "service_element": "other"},
+}
 
 
 def voice_classes(texts: list[str]) -> np.ndarray:
@@ -41,11 +58,42 @@ def voice_classes(texts: list[str]) -> np.ndarray:
     退款卡号<BANK_CARD>" and "@united thanks" are greetings and thanks once the masked personal
     value, its label and the mention are left out.
     """
+    return voice_kinds(texts)[0]
+
+
+def voice_kinds(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Class and kind of each text, as :func:`voice_classes` reads them: two ``(n,)`` object arrays.
+
+    Classes are ``substantive``, ``chit_chat`` or ``placeholder``; kinds are the
+    :mod:`ml.setaside` kinds (``thanks``, ``request_human``, ``other`` ...), None for a
+    substantive text.
+    """
     from ml.setaside import default_setaside
     from ml.topics.textview import topic_views
 
-    classes = default_setaside().classify(topic_views(list(texts)))
-    return np.array([c if c else SUBSTANTIVE for c in classes], dtype=object)
+    classes, kinds = default_setaside().classify_kinds(topic_views(list(texts)))
+    return np.array([c if c else SUBSTANTIVE for c in classes], dtype=object), kinds
+
+
+def reserved_topic_ids(classes: np.ndarray, kinds: np.ndarray | None = None) -> np.ndarray:
+    """Reserved topic id of each set-aside text, 0 for a substantive one: ``(n,)`` int64.
+
+    A chit-chat kind listed in :data:`SET_ASIDE_TOPICS` gets its own id; any other set-aside
+    text (or every one, when ``kinds`` is None) gets its class's id (-1 chit-chat, -2 placeholder).
+
+    Raises:
+        ValueError: ``classes`` and ``kinds`` differ in length.
+    """
+    classes = np.asarray(classes, dtype=object)
+    if kinds is not None and len(kinds) != len(classes):
+        raise ValueError(f"{len(classes)} classes but {len(kinds)} kinds")
+    ids = np.zeros(len(classes), dtype=np.int64)
+    for i, cls_name in enumerate(classes):
+        if cls_name in SET_ASIDE_CLASSES:
+            kind = SET_ASIDE_TOPICS.get(kinds[i]) if kinds is not None else None
+            reserved = kind if kind is not None and kind["voice_class"] == cls_name else SET_ASIDE_TOPICS[cls_name]
+            ids[i] = reserved["topic_id"]
+    return ids
 
 
 def neutralise_placeholders(labels: np.ndarray, scores: np.ndarray, classes: np.ndarray) -> None:
@@ -142,7 +190,7 @@ def fit(weeks: int | None = None, warehouse: Path | None = None, root: Path | No
     previous = load_version(root=root) if latest_version_name(root) else None
     kept = previous is not None and not previous.params.get("provisional")
     if latest is None:
-        frame, set_aside, window = pd.DataFrame({"text_redacted": []}), dict.fromkeys(SET_ASIDE_TOPICS, 0), None
+        frame, set_aside, window = pd.DataFrame({"text_redacted": []}), dict.fromkeys(SET_ASIDE_CLASSES, 0), None
         _log("marts.fct_interactions is empty: no documents in any training window")
     else:
         end = (latest + pd.Timedelta(days=1)).normalize()
@@ -150,7 +198,7 @@ def fit(weeks: int | None = None, warehouse: Path | None = None, root: Path | No
         window = {"start": str(start.date()), "end": str(end.date()), "weeks": weeks}
         frame = read_interactions(start.date(), end.date(), warehouse)
         classes = voice_classes(frame["text_redacted"].tolist())
-        set_aside = {c: int((classes == c).sum()) for c in SET_ASIDE_TOPICS}
+        set_aside = {c: int((classes == c).sum()) for c in SET_ASIDE_CLASSES}
         _log(f"training window {start.date()} .. {end.date()} (exclusive): {len(frame):,} documents, "
              f"set aside {', '.join(f'{n:,} {c}' for c, n in set_aside.items())}")
         frame = frame[classes == SUBSTANTIVE]
@@ -231,7 +279,7 @@ def build_outputs(frame: pd.DataFrame, version, assignment, overrides: dict[int,
         tid = reserved["topic_id"]
         size, first, last = (agg.loc[tid].tolist() if tid in agg.index else (0, pd.NaT, pd.NaT))
         rows.append({"topic_id": tid, "model_version": version.version, "label": reserved["label"],
-                     "keywords": name, "size": int(size), "service_element": reserved["service_element"],
+                     "keywords": f"{reserved['voice_class']}: {name}" if name != reserved["voice_class"] else name, "size": int(size), "service_element": reserved["service_element"],
                      "first_seen_at": first, "last_seen_at": last, "status": "set_aside"})
     topics = pd.DataFrame(rows)
     topics["first_seen_at"] = pd.to_datetime(topics["first_seen_at"])
@@ -282,9 +330,9 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
     if frame.empty:
         return {"version": version.version, "doc_topics": 0, "topics": 0}
     texts = frame["text_redacted"].tolist()
-    classes = voice_classes(texts)  # on the customer's own words
+    classes, kinds = voice_kinds(texts)  # on the customer's own words
     assignment = assign_with_set_aside(topic_texts(texts, version.config, warehouse), version, mode=mode,
-                                       show_progress=len(frame) > 2000, classes=classes)
+                                       show_progress=len(frame) > 2000, classes=classes, kinds=kinds)
     docs, topics = build_outputs(frame, version, assignment, load_label_overrides())
     counts = write_outputs(docs, topics, warehouse)
     _log(f"wrote {counts['doc_topics']:,} doc_topics rows and {counts['topics']} topics rows; removed "
@@ -293,8 +341,9 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
 
 
 def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", show_progress: bool = False,
-                          classes: np.ndarray | None = None):
-    """Topic and sentiment per text; set-aside texts get their reserved topic id instead of a topic.
+                          classes: np.ndarray | None = None, kinds: np.ndarray | None = None):
+    """Topic and sentiment per text; set-aside texts get their reserved topic id instead of a topic
+    (:func:`reserved_topic_ids`: one per chit-chat kind, one for placeholders).
 
     Substantive texts go through :func:`ml.assign.modes.assign_documents`. Set-aside texts get
     probability 1.0; chit-chat keeps its sentiment (thanks are positive), placeholders are
@@ -306,7 +355,9 @@ def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", sho
         mode: ``accurate``, ``balanced`` or ``fast``.
         show_progress: Show a progress bar.
         classes: Voice class per text, when computed on other texts than ``texts`` (the
-            unmasked ones); default :func:`voice_classes` of ``texts``.
+            unmasked ones); default :func:`voice_kinds` of ``texts``.
+        kinds: Set-aside kind per text, given with ``classes``; None with ``classes`` given puts
+            every chit-chat text on the generic chit-chat id.
 
     Returns:
         An :class:`ml.assign.modes.Assignment` over all ``texts`` with ``voice_classes`` set.
@@ -314,7 +365,9 @@ def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", sho
     from ml.assign.modes import Assignment, assign_documents
     from ml.sentiment import default_model
 
-    classes = voice_classes(texts) if classes is None else np.asarray(classes)
+    if classes is None:
+        classes, kinds = voice_kinds(texts)
+    classes = np.asarray(classes)
     keep = np.flatnonzero(classes == SUBSTANTIVE)
     n = len(texts)
     topic_ids = np.zeros(n, dtype=np.int64)
@@ -331,8 +384,7 @@ def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", sho
     if len(aside):
         labels[aside], scores[aside] = default_model().predict_arrays([texts[i] for i in aside])
         neutralise_placeholders(labels, scores, classes)
-    for name, reserved in SET_ASIDE_TOPICS.items():
-        topic_ids[classes == name] = reserved["topic_id"]
+    topic_ids[aside] = reserved_topic_ids(classes[aside], None if kinds is None else np.asarray(kinds)[aside])
     return Assignment(topic_ids=topic_ids, probabilities=probs, sentiment_labels=list(labels),
                       sentiment_scores=scores, escalated=escalated, voice_classes=classes)
 

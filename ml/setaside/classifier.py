@@ -1,5 +1,12 @@
 """Rule-based set-aside classifier: ``chit_chat`` / ``placeholder`` / ``None`` (substantive).
 
+Each set-aside text also gets a *kind*: the name of the ``rules.yml`` sub-list its phrases come
+from (``greeting``, ``thanks``, ``acknowledgement``, ``request_human``, ``bye``; for
+placeholders ``blank_review``, ``default_review``, ``no_answer``), or :data:`OTHER_KIND` when
+no sub-list decides (emoji only, fillers only, a regex without a kind, boilerplate). A text that
+mixes kinds ("好的谢谢" = acknowledgement + thanks) takes the first of its kinds in the rules'
+``kind_order`` (then in file order).
+
 See :mod:`ml.setaside` for what is set aside and why, and ``rules.yml`` (next to this module)
 for the rules themselves and how they are matched.
 """
@@ -22,6 +29,7 @@ CHIT_CHAT = "chit_chat"
 PLACEHOLDER = "placeholder"
 CLASSES = (CHIT_CHAT, PLACEHOLDER)
 SUBSTANTIVE = "substantive"  # key used by counts() for texts classified None
+OTHER_KIND = "other"  # kind of a set-aside text no sub-list decides (emoji only, fillers only, ...)
 
 DEFAULT_RULES = Path(__file__).with_name("rules.yml")
 ENV_VAR = "EE_SETASIDE_RULES"
@@ -78,6 +86,19 @@ def _phrase_list(value: Any) -> list[str]:
     return [str(p) for p in value]
 
 
+def _sub_lists(value: Any, keep_unnamed: bool = False) -> dict[str | None, list[str]]:
+    """Named sub-lists of a class (``greeting: [...]``) -> ``{name: phrases}``.
+
+    A plain list (no sub-lists) is kept under the name None when ``keep_unnamed``; deeper
+    mappings are flattened into their top-level name.
+    """
+    if value is None:
+        return {}
+    if isinstance(value, Mapping):
+        return {str(name): _phrase_list(sub) for name, sub in value.items()}
+    return {None: _phrase_list(value)} if keep_unnamed else {}
+
+
 class SetAside:
     """Classify texts as ``"chit_chat"``, ``"placeholder"`` or ``None`` (substantive).
 
@@ -92,20 +113,29 @@ class SetAside:
         for name, value in (("empty_text", self.empty_class), ("symbols_only", self.symbols_class)):
             if value is not None and value not in CLASSES:
                 raise ValueError(f"{name} must be one of {CLASSES} or null, got {value!r}")
-        # trie over unit tuples: node = {unit: child, None: kind-bits}
+        # trie over unit tuples: node = {unit: child, None: (kind, sub-kind bit mask)}
         self._trie: dict = {}
         self._known_units: set[str] = set()
-        kinds = [(_FILLER, _phrase_list(rules.get("fillers"))),
-                 (_COMPANION, _phrase_list(rules.get("companions")))]
         classes = rules.get("classes") or {}
         unknown = set(classes) - set(CLASSES)
         if unknown:
             raise ValueError(f"unknown set-aside classes {sorted(unknown)}; use {CLASSES}")
-        kinds.append((_CHIT, _phrase_list(classes.get(CHIT_CHAT))))
-        kinds.append((_PLACE, _phrase_list(classes.get(PLACEHOLDER))))
-        for kind, phrases in kinds:
+        # sub-kinds (the named sub-lists of each class), ranked by kind_order then file order
+        named = [name for cls_name in CLASSES for name in _sub_lists(classes.get(cls_name))]
+        order = [str(k) for k in (rules.get("kind_order") or [])]
+        self.kinds: tuple[str, ...] = tuple(dict.fromkeys([k for k in order if k in named] + named))
+        self._kind_bit = {name: 1 << i for i, name in enumerate(self.kinds)}
+        groups = [(_FILLER, None, _phrase_list(rules.get("fillers"))),
+                  (_COMPANION, None, _phrase_list(rules.get("companions")))]
+        for kind, cls_name in ((_CHIT, CHIT_CHAT), (_PLACE, PLACEHOLDER)):
+            for name, phrases in _sub_lists(classes.get(cls_name), keep_unnamed=True).items():
+                groups.append((kind, name, phrases))
+        self._class_mask = {cls_name: sum(self._kind_bit[name] for name in _sub_lists(classes.get(cls_name)))
+                            for cls_name in CLASSES}
+        for kind, name, phrases in groups:
+            mask = self._kind_bit.get(name, 0)
             for phrase in phrases:
-                self._add(_units(phrase), kind)
+                self._add(_units(phrase), kind, mask)
         # typo tolerance: Latin words of >= 4 letters with two adjacent letters swapped
         # ("helol", "tahnks", "mornnig") map to the listed word; Chinese variants are listed.
         self._typos: dict[str, str] = {}
@@ -120,7 +150,7 @@ class SetAside:
         self._raw_patterns = self._compile(rules.get("raw_patterns"))
         boilerplate = _phrase_list(rules.get("boilerplate"))
         self._boilerplate = re.compile("|".join(f"(?:{p})" for p in boilerplate)) if boilerplate else None
-        self._cache: dict[str, str | None] = {}
+        self._cache: dict[str, tuple[str | None, str | None]] = {}
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -133,38 +163,47 @@ class SetAside:
             raise ValueError(f"{path}: set-aside rules must be a YAML mapping")
         return cls(rules, source=str(path))
 
-    def _add(self, units: tuple[str, ...], kind: int) -> None:
+    def _add(self, units: tuple[str, ...], kind: int, mask: int = 0) -> None:
         if not units:
             return
         node = self._trie
         for u in units:
             node = node.setdefault(u, {})
             self._known_units.add(u)
-        # a phrase listed under several kinds keeps the strongest (placeholder > chit > ...)
-        node[None] = max(node.get(None, kind), kind)
+        # a phrase listed under several kinds keeps the strongest (placeholder > chit > ...) and
+        # every sub-kind it is listed under at that strength ("晚安": greeting and bye)
+        old_kind, old_mask = node.get(None, (kind, 0))
+        if kind > old_kind:
+            node[None] = (kind, mask)
+        elif kind == old_kind:
+            node[None] = (kind, old_mask | mask)
 
     @staticmethod
-    def _compile(spec: Any) -> list[tuple[str, re.Pattern]]:
-        """One alternation per class, placeholder first (it wins over chit-chat)."""
+    def _compile(spec: Any) -> list[tuple[str, str, re.Pattern]]:
+        """``(class, kind, alternation)``, placeholder first (it wins over chit-chat).
+
+        A class's patterns are a list (kind :data:`OTHER_KIND`) or a mapping of kind -> list.
+        """
         spec = spec or {}
         unknown = set(spec) - set(CLASSES)
         if unknown:
             raise ValueError(f"pattern classes {sorted(unknown)} are not in {CLASSES}")
         out = []
         for cls_name in (PLACEHOLDER, CHIT_CHAT):
-            pats = _phrase_list(spec.get(cls_name))
-            for p in pats:
-                re.compile(p)  # a bad pattern fails here, with its own text in the error
-            if pats:
-                out.append((cls_name, re.compile("|".join(f"(?:{p})" for p in pats))))
+            for kind, pats in _sub_lists(spec.get(cls_name), keep_unnamed=True).items():
+                for p in pats:
+                    re.compile(p)  # a bad pattern fails here, with its own text in the error
+                if pats:
+                    out.append((cls_name, kind or OTHER_KIND, re.compile("|".join(f"(?:{p})" for p in pats))))
         return out
 
     # ------------------------------------------------------------------ matching
-    def _segment(self, units: tuple[str, ...]) -> int | None:
-        """Kind bits of a full segmentation of ``units`` into known phrases, or None.
+    def _segment(self, units: tuple[str, ...]) -> tuple[int, int] | None:
+        """``(kind bits, sub-kind mask)`` of a full segmentation of ``units`` into known phrases, or None.
 
-        DP over positions; each position keeps the set of kind-bit combinations reachable
-        (at most 8). Prefers a combination with a placeholder, then one with chit-chat.
+        DP over positions; each position keeps the set of (kind bits, sub-kind mask) pairs
+        reachable (a handful on short texts). Prefers a segmentation with a placeholder, then
+        one with chit-chat, then the fewest kinds, then the highest-ranked sub-kind.
         """
         known, typos = self._known_units, self._typos
         fixed = None
@@ -179,8 +218,8 @@ class SetAside:
         if fixed is not None:
             units = tuple(fixed)
         n = len(units)
-        reach: list[set[int]] = [set() for _ in range(n + 1)]
-        reach[0].add(0)
+        reach: list[set[tuple[int, int]]] = [set() for _ in range(n + 1)]
+        reach[0].add((0, 0))
         trie = self._trie
         for i in range(n):
             if not reach[i]:
@@ -190,54 +229,63 @@ class SetAside:
                 node = node.get(units[j])
                 if node is None:
                     break
-                kind = node.get(None)
-                if kind is not None:
+                entry = node.get(None)
+                if entry is not None:
+                    kind, mask = entry
                     bit = 1 << kind if kind else 0
-                    reach[j + 1].update(s | bit for s in reach[i])
+                    reach[j + 1].update((s | bit, m | mask) for s, m in reach[i])
         if not reach[n]:
             return None
-        return max(reach[n], key=lambda s: (bool(s & (1 << _PLACE)), bool(s & (1 << _CHIT)), -s))
+        return max(reach[n], key=lambda sm: (bool(sm[0] & (1 << _PLACE)), bool(sm[0] & (1 << _CHIT)), -sm[0],
+                                             -((sm[1] & -sm[1]) or 1 << 62)))
 
-    def _class_of_units(self, units: tuple[str, ...]) -> str | None:
-        bits = self._segment(units)
-        if bits is None:
-            return None
+    def _kind(self, mask: int, cls_name: str) -> str:
+        """Highest-ranked sub-kind of ``cls_name`` in ``mask``, else :data:`OTHER_KIND`."""
+        mask &= self._class_mask[cls_name]
+        return self.kinds[(mask & -mask).bit_length() - 1] if mask else OTHER_KIND
+
+    def _class_of_units(self, units: tuple[str, ...]) -> tuple[str | None, str | None]:
+        found = self._segment(units)
+        if found is None:
+            return None, None
+        bits, mask = found
         if bits & (1 << _PLACE):
-            return PLACEHOLDER
+            return PLACEHOLDER, self._kind(mask, PLACEHOLDER)
         if bits & (1 << _CHIT):
-            return CHIT_CHAT
+            return CHIT_CHAT, self._kind(mask, CHIT_CHAT)
         if bits & (1 << _COMPANION):
-            return None  # "great" / "好" alone is an opinion
-        return CHIT_CHAT  # fillers only: "嗯", "亲~", "哈哈"
+            return None, None  # "great" / "好" alone is an opinion
+        return CHIT_CHAT, OTHER_KIND  # fillers only: "嗯", "亲~", "哈哈"
 
-    def _classify_uncached(self, text: Any) -> str | None:
+    def _classify_uncached(self, text: Any) -> tuple[str | None, str | None]:
         if text is None or (isinstance(text, float) and text != text):
-            return self.empty_class
+            return self.empty_class, self.empty_class and OTHER_KIND
         norm = _normalise(str(text))
         if not norm.raw:
-            return self.empty_class
-        for cls_name, pat in self._raw_patterns:
+            return self.empty_class, self.empty_class and OTHER_KIND
+        for cls_name, kind, pat in self._raw_patterns:
             if pat.search(norm.raw):
-                return cls_name
+                return cls_name, kind
         if not norm.units:
-            return self.symbols_class
+            return self.symbols_class, self.symbols_class and OTHER_KIND
         key = norm.key
-        for cls_name, pat in self._patterns:
+        for cls_name, kind, pat in self._patterns:
             if pat.fullmatch(key):
-                return cls_name
+                return cls_name, kind
         result = self._class_of_units(norm.units)
-        if result is not None:
+        if result[0] is not None:
             return result
         if self._boilerplate is not None:
             rest, n_subs = self._boilerplate.subn(" ", key)
             if n_subs:
                 rest_units = _units(rest)
-                if not rest_units or self._class_of_units(rest_units) is not None:
-                    return PLACEHOLDER
-        return None
+                if not rest_units or self._class_of_units(rest_units)[0] is not None:
+                    return PLACEHOLDER, OTHER_KIND
+        return None, None
 
-    def classify_one(self, text: Any) -> str | None:
-        """Class of one text: ``"chit_chat"``, ``"placeholder"`` or ``None`` (substantive)."""
+    def classify_one_kind(self, text: Any) -> tuple[str | None, str | None]:
+        """``(class, kind)`` of one text: ``("chit_chat", "thanks")``, ``("placeholder", "blank_review")``,
+        ``("chit_chat", "other")`` ... or ``(None, None)`` (substantive). Cached per distinct text."""
         if isinstance(text, str):
             try:
                 return self._cache[text]
@@ -248,12 +296,29 @@ class SetAside:
                 return result
         return self._classify_uncached(text)
 
+    def classify_one(self, text: Any) -> str | None:
+        """Class of one text: ``"chit_chat"``, ``"placeholder"`` or ``None`` (substantive)."""
+        return self.classify_one_kind(text)[0]
+
+    def classify_kinds(self, texts: Sequence[str] | Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Classes and kinds of ``texts``: two ``(n,)`` object arrays (both None for a substantive text).
+
+        Kinds are the rules' sub-list names (:attr:`kinds`) or :data:`OTHER_KIND`.
+        """
+        texts = list(texts)
+        classes, kinds = np.empty(len(texts), dtype=object), np.empty(len(texts), dtype=object)
+        one = self.classify_one_kind
+        pairs = [one(t) for t in texts]
+        classes[:] = [c for c, _ in pairs]
+        kinds[:] = [k for _, k in pairs]
+        return classes, kinds
+
     def classify(self, texts: Sequence[str] | Iterable[str]) -> np.ndarray:
         """Classes of ``texts`` as an object array of ``"chit_chat"``, ``"placeholder"`` or None."""
         texts = list(texts)
         out = np.empty(len(texts), dtype=object)
-        one = self.classify_one
-        out[:] = [one(t) for t in texts]
+        one = self.classify_one_kind
+        out[:] = [one(t)[0] for t in texts]
         return out
 
     @staticmethod

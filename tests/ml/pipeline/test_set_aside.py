@@ -25,8 +25,26 @@ def test_set_aside_texts_get_reserved_ids_and_placeholders_stay_neutral(corpus, 
     assert classes == ["placeholder"] * 3 + ["chit_chat"] * 4 + ["substantive"] * 3
     ids = np.asarray(result.topic_ids)
     assert set(ids[:3]) == {SET_ASIDE_TOPICS["placeholder"]["topic_id"]}
-    assert set(ids[3:7]) == {SET_ASIDE_TOPICS["chit_chat"]["topic_id"]}
+    # one reserved id per chit-chat kind: thanks, greeting, request for a human, emoji only
+    assert list(ids[3:7]) == [SET_ASIDE_TOPICS[k]["topic_id"] for k in ("thanks", "greeting", "request_human", "chit_chat")]
     assert (ids[7:] >= 0).all() and set(ids[7:]) <= set(version.topic_ids)
     assert result.sentiment_labels[:3] == ["neutral"] * 3 and not np.asarray(result.sentiment_scores[:3]).any()
     assert result.sentiment_labels[3] == "positive"  # thanks keep their sentiment
     assert all(label == "negative" for label in result.sentiment_labels[7:])
+
+
+def test_reserved_topic_ids_per_kind_and_class():
+    from ml.pipeline.jobs import reserved_topic_ids, voice_kinds
+
+    texts = ["你好", "再见", "thank you so much", "ok got it", "human agent please", "😂😂", "此用户没有填写评价。",
+             "快递三天了还没发货"]
+    classes, kinds = voice_kinds(texts)
+    ids = reserved_topic_ids(classes, kinds)
+    assert list(ids) == [-3, -4, -5, -6, -7, -1, -2, 0]
+    assert len({v["topic_id"] for v in SET_ASIDE_TOPICS.values()}) == len(SET_ASIDE_TOPICS)  # no id reused
+    # without kinds every chit-chat text shares the class id
+    assert list(reserved_topic_ids(classes)) == [-1] * 6 + [-2, 0]
+    # a kind of another class never moves a text off its class id
+    assert list(reserved_topic_ids(np.array(["placeholder"], dtype=object), np.array(["thanks"], dtype=object))) == [-2]
+    with pytest.raises(ValueError, match="kinds"):
+        reserved_topic_ids(classes, kinds[:2])

@@ -126,6 +126,44 @@ def test_custom_rules_file(tmp_path, monkeypatch):
     assert default_setaside().classify_one("此用户没有填写评价。") == PLACEHOLDER
 
 
+KINDS = {
+    "你好": "greeting", "亲，在吗~": "greeting", "hello there": "greeting", "heyyy": "greeting",
+    "谢谢": "thanks", "好的谢谢！！": "thanks", "明白了，辛苦了": "thanks", "ok thanks 😊": "thanks",
+    "thanksss": "thanks",
+    "好的": "acknowledgement", "嗯嗯嗯": "acknowledgement", "got it": "acknowledgement", "okkk": "acknowledgement",
+    "great, that solved it": "acknowledgement",
+    "转人工": "request_human", "你好，转人工": "request_human", "the bot doesn't understand, transfer me": "request_human",
+    "拜拜": "bye", "ok bye": "bye", "Thanks, have a great day!": "thanks",
+    "👍👍": "other", "哈哈哈": "other", "亲~": "other",  # emoji and fillers only: no kind decides
+}
+
+
+def test_kinds_follow_the_sub_list_and_kind_order(model):
+    assert model.kinds[:5] == ("request_human", "thanks", "bye", "greeting", "acknowledgement")
+    for text, kind in KINDS.items():
+        assert model.classify_one_kind(text) == (CHIT_CHAT, kind), text
+    assert model.classify_one_kind("快递丢了") == (None, None)
+    assert model.classify_one_kind("系统默认好评")[0] == PLACEHOLDER
+    classes, kinds = model.classify_kinds(["转人工", "快递丢了", ""])
+    assert classes.tolist() == [CHIT_CHAT, None, PLACEHOLDER] and kinds.tolist() == ["request_human", None, "other"]
+
+
+def test_custom_kind_order_and_pattern_kinds(tmp_path):
+    rules = tmp_path / "rules.yml"
+    rules.write_text(
+        "kind_order: [greeting]\n"
+        "classes:\n"
+        "  chit_chat: {thanks: [谢谢], greeting: [你好]}\n"
+        "patterns:\n"
+        "  chit_chat: {thanks: ['3q+'], other: ['w{3,}']}\n",
+        encoding="utf-8",
+    )
+    custom = SetAside.from_file(rules)
+    assert custom.kinds == ("greeting", "thanks")
+    assert [custom.classify_one_kind(t)[1] for t in ("你好谢谢", "谢谢", "3qqq", "wwww")] == [
+        "greeting", "thanks", "thanks", "other"]
+
+
 def test_bad_rules_are_rejected(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("classes:\n  small_talk: [hi]\n", encoding="utf-8")
