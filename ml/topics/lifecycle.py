@@ -246,6 +246,8 @@ def fit_version(
         },
         student=student,
         student_centroids=student_centroids,
+        sub_centroids=fitted.sub_centroids,
+        sub_rows=fitted.sub_topics,
         metrics={
             "n_topics": n_topics,
             "student_agreement": _student_agreement(texts, fitted, student, student_centroids),
@@ -275,7 +277,7 @@ def _train_student(texts, embeddings, fitted, config: TopicConfig, spec: str):
     from ml.assign.student import StaticStudent
     from ml.embedding import embed_with_cache, get_embedder
     from ml.embedding.cache import release_shared_caches
-    from ml.topics.model import assign_to_centroids, topic_centroids
+    from ml.topics.model import assign_to_topics, topic_centroids
 
     rows = fitted.fit_rows
     fit_texts = [texts[i] for i in rows]
@@ -298,8 +300,9 @@ def _train_student(texts, embeddings, fitted, config: TopicConfig, spec: str):
         cal = np.flatnonzero(held)
         cal_texts = [fit_texts[i] for i in cal]
         vectors, predicted = balanced_vectors(cal_texts, spec, student, use[cal])
-        exact, _ = assign_to_centroids(embeddings[rows[cal]], fitted.centroids)
-        calibration = calibrate_margin(vectors, predicted, exact, fitted.centroids, config.balanced_agreement)
+        exact, _ = assign_to_topics(embeddings[rows[cal]], fitted.centroids, fitted.sub_centroids, fitted.sub_topics)
+        calibration = calibrate_margin(vectors, predicted, exact, fitted.centroids, config.balanced_agreement,
+                                       sub_centroids=fitted.sub_centroids, sub_topics=fitted.sub_topics)
         _log(f"balanced mode: margin {calibration['balanced_margin']:.4f} escalates "
              f"{calibration['balanced_escalation']:.0%} of predicted documents for "
              f"{calibration['balanced_agreement']:.1%} agreement on {len(cal):,} held-out documents")

@@ -81,6 +81,12 @@ class FittedTopics:
             :func:`min_docs_to_cluster` and every document was put in one topic (no UMAP, no clustering).
         merged: Topics removed by the merges after clustering (0 without sessions or a second language).
         merged_by_conversation: Of those, removed by merging topics the same conversations use.
+        sub_centroids: ``(k_sub, dim)`` unit centroids (plain space) of the topics as clustered,
+            before the merges; None when nothing was merged. Assignment goes to the nearest of
+            them and takes its merged topic (:func:`assign_to_topics`): a merged topic's mean
+            (a Chinese and an English topic, or two phrasings of one issue) lies between its
+            parts and would pull in texts that are near neither.
+        sub_topics: ``(k_sub,)`` merged topic index of each sub-centroid (None with ``sub_centroids``).
     """
 
     model: object
@@ -90,6 +96,8 @@ class FittedTopics:
     clustered: bool = True
     merged: int = 0
     merged_by_conversation: int = 0
+    sub_centroids: np.ndarray | None = None
+    sub_topics: np.ndarray | None = None
 
     @property
     def merged_by_language(self) -> int:
@@ -133,6 +141,71 @@ def assign_to_centroids(
         weights = np.exp(z)
         topics[start : start + 8192] = best
         probs[start : start + 8192] = 1.0 / weights.sum(axis=1)
+    return topics, probs
+
+
+def _sub_layout(sub_topics: np.ndarray, n_topics: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sub-centroid order grouping each topic's rows together, and where each topic's group starts.
+
+    Raises:
+        ValueError: A topic without a sub-centroid, or a sub-centroid of no topic.
+    """
+    sub_topics = np.asarray(sub_topics, dtype=np.int64)
+    order = np.argsort(sub_topics, kind="stable")
+    counts = np.bincount(sub_topics, minlength=n_topics) if len(sub_topics) else np.zeros(n_topics, dtype=int)
+    if len(counts) != n_topics or (counts == 0).any():
+        raise ValueError(f"every one of the {n_topics} topics needs at least one sub-centroid "
+                         f"(sub-centroid topics span {sub_topics.min(initial=0)}..{sub_topics.max(initial=-1)})")
+    return order, np.concatenate([[0], np.cumsum(counts)[:-1]])
+
+
+def topic_similarities(vectors: np.ndarray, centroids: np.ndarray, sub_centroids: np.ndarray | None = None,
+                       sub_topics: np.ndarray | None = None) -> np.ndarray:
+    """Cosine similarity of each row to each topic: ``(n, k)``.
+
+    With sub-centroids, a topic's similarity is that of its nearest sub-centroid; else its centroid's.
+    """
+    if sub_centroids is None:
+        return vectors @ centroids.T
+    order, starts = _sub_layout(sub_topics, len(centroids))
+    return np.maximum.reduceat(vectors @ sub_centroids[order].T, starts, axis=1)
+
+
+def assign_to_topics(embeddings: np.ndarray, centroids: np.ndarray, sub_centroids: np.ndarray | None = None,
+                     sub_topics: np.ndarray | None = None, temperature: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Assign each embedding to a topic: the topic of its nearest sub-centroid, or (without
+    sub-centroids) its nearest centroid (:func:`assign_to_centroids`).
+
+    Args:
+        embeddings: ``(n, dim)`` unit rows.
+        centroids: ``(k, dim)`` unit topic centroids.
+        sub_centroids: ``(k_sub, dim)`` unit centroids of the topics before they were merged
+            (:attr:`FittedTopics.sub_centroids`), or None.
+        sub_topics: ``(k_sub,)`` topic index (row of ``centroids``) of each sub-centroid.
+        temperature: Softmax temperature over cosine similarities.
+
+    Returns:
+        ``(topic_index, probability)``; the probability is the softmax weight of all the
+        chosen topic's sub-centroids.
+
+    Raises:
+        ValueError: No topic, or a topic without a sub-centroid.
+    """
+    if sub_centroids is None:
+        return assign_to_centroids(embeddings, centroids, temperature)
+    if len(centroids) == 0:
+        raise ValueError("the model has no topics to assign to")
+    order, starts = _sub_layout(sub_topics, len(centroids))
+    subs = sub_centroids[order]
+    topics = np.empty(len(embeddings), dtype=int)
+    probs = np.empty(len(embeddings), dtype=np.float64)
+    for start in range(0, len(embeddings), 8192):
+        sims = embeddings[start : start + 8192] @ subs.T
+        best = np.maximum.reduceat(sims, starts, axis=1).argmax(axis=1)
+        weights = np.exp((sims - sims.max(axis=1, keepdims=True)) / temperature)
+        per_topic = np.add.reduceat(weights, starts, axis=1)
+        topics[start : start + 8192] = best
+        probs[start : start + 8192] = per_topic[np.arange(len(best)), best] / weights.sum(axis=1)
     return topics, probs
 
 
@@ -305,14 +378,16 @@ def fit_topic_model(
         rows = rest[start : start + 20_000]
         topics[rows], _ = assign_to_centroids(embeddings[rows], centroids)
     merged = by_conversation = 0
+    sub_centroids, sub_topics = centroids, np.arange(n_topics)
     if sessions is not None and clustered and config.session_merge_threshold > 0:
         from ml.topics.conversations import conversation_merges
 
         groups = conversation_merges(topics, sessions, threshold=config.session_merge_threshold,
                                      min_sessions=config.session_merge_min_sessions,
                                      max_share=config.session_merge_max_share)
-        topics, centroids, by_conversation = _apply_merges(model, fit_texts, fit_rows, topics, centroids,
-                                                           embeddings, groups)
+        topics, centroids, by_conversation, old_to_new = _apply_merges(model, fit_texts, fit_rows, topics,
+                                                                       centroids, embeddings, groups)
+        sub_topics = old_to_new[sub_topics]
         merged += by_conversation
     if multilingual is not None and clustered and config.cross_language_threshold > 0:
         from ml.language import detect_language
@@ -320,20 +395,23 @@ def fit_topic_model(
 
         pairs = cross_language_pairs(topics, [detect_language(t) for t in texts], multilingual,
                                      threshold=config.cross_language_threshold, margin=config.cross_language_margin)
-        topics, centroids, removed = _apply_merges(model, fit_texts, fit_rows, topics, centroids, embeddings, pairs)
+        topics, centroids, removed, old_to_new = _apply_merges(model, fit_texts, fit_rows, topics, centroids,
+                                                               embeddings, pairs)
+        sub_topics = old_to_new[sub_topics]
         merged += removed
     return FittedTopics(model=model, topics=topics, centroids=centroids, fit_rows=fit_rows, clustered=clustered,
-                        merged=merged, merged_by_conversation=by_conversation)
+                        merged=merged, merged_by_conversation=by_conversation,
+                        sub_centroids=sub_centroids if merged else None, sub_topics=sub_topics if merged else None)
 
 
 def _apply_merges(model, fit_texts: list[str], fit_rows: np.ndarray, topics: np.ndarray, centroids: np.ndarray,
-                  embeddings: np.ndarray, groups: list[list[int]]) -> tuple[np.ndarray, np.ndarray, int]:
+                  embeddings: np.ndarray, groups: list[list[int]]) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
     """Merge ``groups`` of topic ids with BERTopic's ``merge_topics`` (which recomputes their
     keywords and renumbers topics by size); returns every document's new topic, the new
-    ``(k, dim)`` centroids (plain embedding space) and how many topics were removed. Without
-    groups, ``topics`` and ``centroids`` come back as they are."""
+    ``(k, dim)`` centroids (plain embedding space), how many topics were removed and the
+    old -> new topic index map. Without groups, ``topics`` and ``centroids`` come back as they are."""
     if not groups:
-        return topics, centroids, 0
+        return topics, centroids, 0, np.arange(len(centroids))
     old_fit = np.asarray(model.topics_, dtype=int)
     before = int(old_fit.max()) + 1
     model.merge_topics(fit_texts, groups)
@@ -341,7 +419,7 @@ def _apply_merges(model, fit_texts: list[str], fit_rows: np.ndarray, topics: np.
     old_to_new = np.full(before, -1, dtype=int)
     old_to_new[old_fit] = new_fit
     after = int(new_fit.max()) + 1
-    return old_to_new[topics], topic_centroids(embeddings[fit_rows], new_fit, after), before - after
+    return old_to_new[topics], topic_centroids(embeddings[fit_rows], new_fit, after), before - after, old_to_new
 
 
 def topic_keywords(model, topic: int, n: int = 10) -> list[str]:

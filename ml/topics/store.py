@@ -3,7 +3,8 @@
 Layout under ``settings().model_dir / "topics"``::
 
     <version>/bertopic/         BERTopic saved with serialization="safetensors"
-    <version>/centroids.safetensors   stable-id-ordered topic centroids (assignment), and the
+    <version>/centroids.safetensors   stable-id-ordered topic centroids (assignment), the
+                                pre-merge sub-centroids assignment goes through, and the
                                 student-space centroids used by fast assignment
     <version>/student.safetensors     static student embedder (ml.assign.student), + student_vocab.json
     <version>/topics.json       topic table: stable id, label, keywords, size, status, ...
@@ -60,6 +61,10 @@ class TopicVersion:
         path: Folder when saved/loaded.
         student: Static student for fast assignment (``None`` when not trained).
         student_centroids: ``(k, d)`` unit centroids in the student's topic space, same row order.
+        sub_centroids: ``(k_sub, dim)`` unit centroids of the topics before the conversation and
+            language merges (None when nothing was merged); assignment takes the topic of the
+            nearest one (:func:`ml.topics.model.assign_to_topics`).
+        sub_rows: ``(k_sub,)`` row of ``centroids`` each sub-centroid belongs to.
     """
 
     version: str
@@ -73,6 +78,21 @@ class TopicVersion:
     path: Path | None = None
     student: object | None = None
     student_centroids: np.ndarray | None = None
+    sub_centroids: np.ndarray | None = None
+    sub_rows: np.ndarray | None = None
+
+    def nearest_topics(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(row, probability)`` of each ``(n, dim)`` unit vector: row of :attr:`centroids` /
+        :attr:`topic_ids` (:func:`ml.topics.model.assign_to_topics`, through the sub-centroids when saved)."""
+        from ml.topics.model import assign_to_topics
+
+        return assign_to_topics(vectors, self.centroids, self.sub_centroids, self.sub_rows)
+
+    def topic_similarities(self, vectors: np.ndarray) -> np.ndarray:
+        """``(n, k)`` cosine similarity of each vector to each topic (its nearest sub-centroid when saved)."""
+        from ml.topics.model import topic_similarities
+
+        return topic_similarities(vectors, self.centroids, self.sub_centroids, self.sub_rows)
 
     @property
     def max_topic_id(self) -> int:
@@ -199,6 +219,9 @@ def save_version(version: TopicVersion, bertopic_model, root: Path | None = None
         if version.student is not None and version.student_centroids is not None:
             version.student.save(folder)
             tensors["student_centroids"] = np.ascontiguousarray(version.student_centroids, dtype=np.float32)
+        if version.sub_centroids is not None:
+            tensors["sub_centroids"] = np.ascontiguousarray(version.sub_centroids, dtype=np.float32)
+            tensors["sub_rows"] = np.asarray(version.sub_rows, dtype=np.int64)
         save_file(tensors, str(folder / "centroids.safetensors"))
         params = {
             **version.params,
@@ -260,6 +283,8 @@ def load_version(name: str | None = None, root: Path | None = None) -> TopicVers
         path=folder,
         student=StaticStudent.load(folder) if "student_centroids" in tensors else None,
         student_centroids=tensors.get("student_centroids"),
+        sub_centroids=tensors.get("sub_centroids"),  # None for a version saved before sub-centroids
+        sub_rows=tensors.get("sub_rows"),
     )
 
 

@@ -92,3 +92,33 @@ def test_fit_with_conversations_merges_phrasings_of_one_theme(corpus, embeddings
     assert len(joined.model.get_topic_info()) == len(joined.centroids)
     before, after = clustering_scores(plain.topics, themes), clustering_scores(joined.topics, themes)
     assert after["purity"] >= before["purity"] - 0.02 and after["nmi"] > before["nmi"], (before, after)
+    # the topics as clustered are kept: each merged topic has its sub-centroids, and assigning
+    # through them reproduces the fitted topics at least as well as the merged centroids do
+    from ml.topics.model import assign_to_centroids, assign_to_topics
+
+    assert joined.sub_centroids is not None and len(joined.sub_centroids) == len(joined.centroids) + joined.merged
+    assert sorted(set(joined.sub_topics.tolist())) == list(range(len(joined.centroids)))
+    assert plain.sub_centroids is None
+    via_subs, probs = assign_to_topics(embeddings, joined.centroids, joined.sub_centroids, joined.sub_topics)
+    via_means, _ = assign_to_centroids(embeddings, joined.centroids)
+    assert ((probs > 0) & (probs <= 1 + 1e-9)).all()
+    assert np.mean(via_subs == joined.topics) >= np.mean(via_means == joined.topics)
+
+
+def test_saved_version_assigns_through_its_sub_centroids(corpus, embeddings, config, tmp_path):
+    """fit_version with sessions saves the sub-centroids; the loaded version assigns through them."""
+    from dataclasses import replace
+
+    from ml.topics.lifecycle import fit_version
+    from ml.topics.model import assign_to_topics
+    from ml.topics.store import load_version
+    from tests.ml.corpus import theme_sessions
+
+    texts, themes = corpus
+    fit_version(texts, replace(config, student_epochs=0), root=tmp_path, sessions=theme_sessions(texts, themes))
+    version = load_version(root=tmp_path)
+    assert version.sub_centroids is not None and len(version.sub_rows) == len(version.sub_centroids)
+    assert len(version.sub_centroids) > len(version.centroids)
+    rows, probs = version.nearest_topics(embeddings)
+    expected, _ = assign_to_topics(embeddings, version.centroids, version.sub_centroids, version.sub_rows)
+    assert (rows == expected).all() and version.topic_similarities(embeddings).shape == (len(texts), len(version.centroids))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
 from ml.topics.model import assign_to_centroids, fit_topic_model
@@ -107,3 +108,26 @@ def test_words_of_a_single_topic_are_its_keywords_on_a_large_fit():
     assert normalized_mutual_info_score(labels, result.topics) > 0.7  # the themes are found (maybe split)
     words = {w for k in range(len(result.centroids)) for w in topic_keywords(result.model, k)}
     assert {"功率", "插头", "洗碗机", "发票"} <= words
+
+
+def test_assign_to_topics_takes_the_topic_of_the_nearest_sub_centroid():
+    """A merged topic is as near as its nearest part, not as near as the mean of its parts."""
+    from ml.topics.model import assign_to_centroids, assign_to_topics, topic_similarities
+
+    subs = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.6, 0.0, 0.8]], dtype=np.float32)
+    sub_topics = np.array([0, 0, 1])  # topic 0 merged two far-apart parts (x and y)
+    centroids = np.array([[0.7071, 0.7071, 0.0], [0.6, 0.0, 0.8]], dtype=np.float32)
+    x = np.array([[0.8, 0.0, 0.6]], dtype=np.float32)  # near part x of topic 0 (0.80) and topic 1 (0.96)
+    y = np.array([[0.1, 0.995, 0.0]], dtype=np.float32)  # on part y of topic 0
+    near_x = np.array([[0.995, 0.0, 0.1]], dtype=np.float32)  # on part x of topic 0
+    rows, probs = assign_to_topics(np.vstack([x, y, near_x]), centroids, subs, sub_topics)
+    assert rows.tolist() == [1, 0, 0]
+    assert ((probs > 0.5) & (probs <= 1.0)).all()
+    # with only the merged mean, part x's texts can go to the other topic
+    far_part = np.array([[0.9, -0.3, 0.3162]], dtype=np.float32)
+    assert assign_to_topics(far_part, centroids, subs, sub_topics)[0].tolist() == [0]
+    assert assign_to_centroids(far_part, centroids)[0].tolist() == [1]
+    sims = topic_similarities(far_part, centroids, subs, sub_topics)
+    assert np.isclose(sims[0, 0], 0.9) and np.isclose(sims[0, 1], 0.54 + 0.2530, atol=1e-3)
+    with pytest.raises(ValueError, match="sub-centroid"):
+        assign_to_topics(x, centroids, subs, np.array([0, 0, 0]))  # topic 1 has no part
