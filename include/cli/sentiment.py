@@ -29,11 +29,12 @@ def score(texts: tuple[str, ...], as_json: bool) -> None:
     """Print label and score in [-1, 1] of each TEXT (or of each stdin line), one line per text.
 
     Scored as the pipeline scores them: HTML character references ("&amp;") are decoded first and
-    marketplace placeholder texts (ml/setaside) are neutral with score 0. Output:
+    marketplace placeholder texts (ml/setaside) are neutral with score 0, and so are greetings,
+    goodbyes and requests for a human agent without a polar emoji. Output:
     label<TAB>score<TAB>text (the text as given); with --json only one JSON line
     {"results": [{"text", "label", "score", "voice_class"}, ...]}.
     """
-    from ml.pipeline.jobs import neutralise_placeholders
+    from ml.pipeline.jobs import neutralise_opinion_free, neutralise_placeholders
     from ml.sentiment import default_model
     from ml.setaside import default_setaside
 
@@ -44,8 +45,9 @@ def score(texts: tuple[str, ...], as_json: bool) -> None:
 
     read = [decode_entities(t) for t in items]
     labels, scores = default_model().predict_arrays(read)
-    classes = default_setaside().classify(read)
+    classes, kinds = default_setaside().classify_kinds(read)
     neutralise_placeholders(labels, scores, classes)  # as the pipeline does
+    neutralise_opinion_free(labels, scores, kinds, read)
     results = [{"text": text, "label": str(label), "score": round(float(value), 4) + 0.0,  # + 0.0: no -0.0
                 "voice_class": voice_class or "substantive"}
                for text, label, value, voice_class in zip(items, labels, scores, classes, strict=True)]

@@ -96,6 +96,33 @@ def reserved_topic_ids(classes: np.ndarray, kinds: np.ndarray | None = None) -> 
     return ids
 
 
+#: chit-chat kinds whose phrases carry no opinion ("在不在", "good morning", "转人工", "bye"): neutral,
+#: score 0, unless an emoji or kaomoji of the text has a polarity ("你好😡" keeps the model's score).
+#: Thanks and acknowledgements are left to the model ("great, that solved it" is an opinion).
+OPINION_FREE_KINDS = frozenset({"greeting", "bye", "request_human"})
+
+
+def neutralise_opinion_free(labels: np.ndarray, scores: np.ndarray, kinds: np.ndarray | None,
+                            texts: list[str]) -> None:
+    """Set texts of an :data:`OPINION_FREE_KINDS` kind without a polar emoji to ``neutral`` / 0, in place.
+
+    Args:
+        labels: ``(n,)`` object array of sentiment labels.
+        scores: ``(n,)`` float array of sentiment scores in [-1, 1].
+        kinds: ``(n,)`` set-aside kinds (:func:`voice_kinds`); None does nothing.
+        texts: The ``n`` texts (for their emoji).
+    """
+    from ml.sentiment.cues import emoji_polarity
+
+    if kinds is None:
+        return
+    for i, kind in enumerate(kinds):
+        if kind in OPINION_FREE_KINDS:
+            positive, negative, _ = emoji_polarity(texts[i] if isinstance(texts[i], str) else "")
+            if not (positive or negative):
+                labels[i], scores[i] = "neutral", 0.0
+
+
 def neutralise_placeholders(labels: np.ndarray, scores: np.ndarray, classes: np.ndarray) -> None:
     """Set placeholder texts to ``neutral`` with score 0, in place (a marketplace default says nothing).
 
@@ -346,8 +373,10 @@ def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", sho
     (:func:`reserved_topic_ids`: one per chit-chat kind, one for placeholders).
 
     Substantive texts go through :func:`ml.assign.modes.assign_documents`. Set-aside texts get
-    probability 1.0; chit-chat keeps its sentiment (thanks are positive), placeholders are
-    neutral with score 0 (a marketplace's default text says nothing about the customer).
+    probability 1.0; chit-chat keeps its sentiment (thanks are positive) except greetings,
+    goodbyes and requests for a human without a polar emoji, which are neutral
+    (:func:`neutralise_opinion_free`); placeholders are neutral with score 0 (a marketplace's
+    default text says nothing about the customer).
 
     Args:
         texts: Texts to assign (as the topic engine sees them: :func:`topic_texts`).
@@ -384,6 +413,8 @@ def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", sho
     if len(aside):
         labels[aside], scores[aside] = default_model().predict_arrays([texts[i] for i in aside])
         neutralise_placeholders(labels, scores, classes)
+        if kinds is not None:
+            neutralise_opinion_free(labels, scores, np.asarray(kinds, dtype=object), texts)
     topic_ids[aside] = reserved_topic_ids(classes[aside], None if kinds is None else np.asarray(kinds)[aside])
     return Assignment(topic_ids=topic_ids, probabilities=probs, sentiment_labels=list(labels),
                       sentiment_scores=scores, escalated=escalated, voice_classes=classes)

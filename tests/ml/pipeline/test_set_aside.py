@@ -48,3 +48,15 @@ def test_reserved_topic_ids_per_kind_and_class():
     assert list(reserved_topic_ids(np.array(["placeholder"], dtype=object), np.array(["thanks"], dtype=object))) == [-2]
     with pytest.raises(ValueError, match="kinds"):
         reserved_topic_ids(classes, kinds[:2])
+
+
+def test_greetings_goodbyes_and_requests_for_a_human_are_neutral_unless_an_emoji_says_otherwise():
+    from ml.pipeline.jobs import neutralise_opinion_free, voice_kinds
+
+    texts = ["客服在不在", "bye", "转人工", "你好😡😡", "好的谢谢", "快递丢了"]
+    _, kinds = voice_kinds(texts)
+    labels = np.array(["negative", "positive", "negative", "negative", "positive", "negative"], dtype=object)
+    scores = np.array([-0.5, 0.4, -0.3, -0.6, 0.9, -0.8])
+    neutralise_opinion_free(labels, scores, kinds, texts)
+    assert labels.tolist() == ["neutral", "neutral", "neutral", "negative", "positive", "negative"]
+    assert scores.tolist() == [0.0, 0.0, 0.0, -0.6, 0.9, -0.8]

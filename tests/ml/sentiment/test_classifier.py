@@ -74,6 +74,16 @@ def test_negation(model):
     assert opinion_counts("not bad") == (1, 0, 1)
 
 
+def test_negated_help_is_negative_and_a_not_a_questions_are_neutral(model):
+    # none of these is a seed sentence: negated helpfulness ("not helpful" scored +0.92 before
+    # stop 29) and the A-not-A question form (是不是 / 能不能 / 在不在)
+    assert labels_of(model, ["this answer is not helpful", "your support was not helpful", "对我没有帮助",
+                             "完全没有帮助", "very helpful agent", "非常有用"]) == ["negative"] * 4 + ["positive"] * 2
+    assert labels_of(model, ["是不是正品", "能不能便宜点", "在不在呀"]) == ["neutral"] * 3
+    assert cue_vector("在不在")[CUE_NAMES.index("question")] == 1.0
+    assert cue_vector("不好")[CUE_NAMES.index("question")] == 0.0
+
+
 def test_cue_words_are_tokens_not_substrings():
     assert opinion_counts("请问这个多少钱") == (0, 0, 0)  # 少 inside 多少
     assert opinion_counts("my badge number") == (0, 0, 0)  # bad inside badge
