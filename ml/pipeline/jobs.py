@@ -34,20 +34,16 @@ SET_ASIDE_CLASSES = ("chit_chat", "placeholder")
 #: the rest of the chit-chat (emoji only, fillers, kinds a merchant adds to the rules) and
 #: one for placeholders. Keys are :mod:`ml.setaside` kinds, or the class for "the rest".
 SET_ASIDE_TOPICS: dict[str, dict] = {
-    "chit_chat": {"topic_id": -1, "voice_class": "chit_chat",
-                  "label": "其他闲聊·表情 / other chit-chat, emoji (set aside)", "service_element": "other"},
-    "placeholder": {"topic_id": -2, "voice_class": "placeholder",
-                    "label": "无内容·默认评价 / placeholder text (set aside)", "service_element": "other"},
-    "greeting": {"topic_id": -3, "voice_class": "chit_chat",
-                 "label": "问候·在吗 / greetings (set aside)", "service_element": "other"},
-    "bye": {"topic_id": -4, "voice_class": "chit_chat",
-            "label": "道别 / goodbyes (set aside)", "service_element": "other"},
-    "thanks": {"topic_id": -5, "voice_class": "chit_chat",
-               "label": "致谢 / thanks (set aside)", "service_element": "other"},
-    "acknowledgement": {"topic_id": -6, "voice_class": "chit_chat",
-                        "label": "好的·收到 / acknowledgements (set aside)", "service_element": "other"},
-    "request_human": {"topic_id": -7, "voice_class": "chit_chat",
-                      "label": "转人工 / requests for a human agent (set aside)", "service_element": "other"},
+    key: {"topic_id": tid, "voice_class": voice_class, "label": f"{label} (set aside)", "service_element": "other"}
+    for key, tid, voice_class, label in (
+        ("chit_chat", -1, "chit_chat", "其他闲聊·表情 / other chit-chat, emoji"),
+        ("placeholder", -2, "placeholder", "无内容·默认评价 / placeholder text"),
+        ("greeting", -3, "chit_chat", "问候·在吗 / greetings"),
+        ("bye", -4, "chit_chat", "道别 / goodbyes"),
+        ("thanks", -5, "chit_chat", "致谢 / thanks"),
+        ("acknowledgement", -6, "chit_chat", "好的·收到 / acknowledgements"),
+        ("request_human", -7, "chit_chat", "转人工 / requests for a human agent"),
+    )
 }
 
 
