@@ -4,7 +4,8 @@ BERTopic's c-TF-IDF keywords, KeyBERTInspired + MMR keyphrases and the readable 
 (:mod:`ml.topics.labels`) are all computed over the tokens this module produces
 (:func:`make_vectorizer`):
 
-* Chinese: ``jieba.posseg`` words; consecutive nouns are joined into one noun phrase
+* Chinese: ``jieba.posseg`` words (plus the user words of ``ml/topics/data/jieba_words.txt``:
+  没收到 is one word, not 没收 "confiscate" + 到); consecutive nouns are joined into one noun phrase
   (空气 + 炸锅 -> 空气炸锅, 物流 + 信息 -> 物流信息); nouns, verbal nouns, verbs and
   adjectives of two or more characters are kept. Single Han characters never are (急, 行,
   喽, 请 say nothing on their own).
@@ -96,8 +97,16 @@ def load_stopwords(path: str | None = None) -> frozenset[str]:
 CHINESE_STOP_WORDS = load_stopwords(str(STOPWORDS_FILE))
 
 
+#: jieba user dictionary of the topic tokeniser (jieba's format: word, frequency, POS tag):
+#: negated service verbs and "too X" adjectives that jieba's own dictionary cuts into other
+#: words (没收到 -> 没收 "confiscate" + 到; 价太高 -> 价太 + 高; 没到账 -> 没到 + 账)
+USER_WORDS_FILE = Path(__file__).with_name("data") / "jieba_words.txt"
+
+
 @lru_cache(maxsize=1)
 def _jieba():
+    """The topic tokeniser's own jieba POS tokeniser (its user words never touch jieba's global one,
+    which the sentiment cues use)."""
     import jieba
     import jieba.posseg
 
@@ -105,9 +114,11 @@ def _jieba():
 
     tmp_dir = settings().data_dir / "jieba_cache"
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    jieba.dt.tmp_dir = str(tmp_dir)
     jieba.setLogLevel(60)
-    return jieba.posseg
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(tmp_dir)
+    tokenizer.load_userdict(str(USER_WORDS_FILE))
+    return jieba.posseg.POSTokenizer(tokenizer)
 
 
 #: what BERTopic puts in place of an empty document before c-TF-IDF: never a keyword

@@ -32,3 +32,16 @@ def test_vectorizer_builds_chinese_vocabulary():
 ])
 def test_glued_particles_and_demands_make_no_keyword(text, expected):
     assert tokenize(text) == expected
+
+
+def test_negated_service_verbs_stay_whole_in_the_topic_tokeniser_only():
+    """没收到 is "not received", not 没收 ("confiscate") + 到; the user words are the topic
+    tokeniser's own: jieba's global tokeniser (the sentiment cues') does not get them."""
+    import jieba
+
+    assert tokenize("快递一直没收到") == ["快递", "没收到"]
+    assert tokenize("退款没到账") == ["退款", "没到账"]
+    assert "价太" not in tokenize("会员价太高了")
+    assert tokenize("海关没收违禁品")[-2:] == ["没收", "违禁品"]  # the real word still reads as itself
+    jieba.initialize()
+    assert "没到账" not in jieba.dt.FREQ
