@@ -399,9 +399,44 @@ def fit_topic_model(
                                                                embeddings, pairs)
         sub_topics = old_to_new[sub_topics]
         merged += removed
+    subs = (sub_centroids, sub_topics) if merged else (None, None)
+    if clustered:
+        _describe_as_assigned(model, fit_texts, embeddings[fit_rows], centroids, *subs)
     return FittedTopics(model=model, topics=topics, centroids=centroids, fit_rows=fit_rows, clustered=clustered,
                         merged=merged, merged_by_conversation=by_conversation,
-                        sub_centroids=sub_centroids if merged else None, sub_topics=sub_topics if merged else None)
+                        sub_centroids=subs[0], sub_topics=subs[1])
+
+
+def _describe_as_assigned(model, fit_texts: list[str], fit_embeddings: np.ndarray, centroids: np.ndarray,
+                          sub_centroids: np.ndarray | None, sub_topics: np.ndarray | None) -> int:
+    """Recompute keywords, keyphrases and representative documents over the fit documents as
+    assignment places them (nearest sub-centroid / centroid in the plain space), so that a
+    topic is described by the texts it will receive, not by the clustering's view of them
+    (which read chats with their conversation and may have held a few texts assignment sends
+    elsewhere). Same vectorizer, c-TF-IDF and representation models as the fit (BERTopic's
+    ``update_topics``). Skipped when assignment agrees with the clustering or would leave a
+    topic without a document. Returns how many fit documents assignment moves."""
+    import logging
+
+    import pandas as pd
+
+    assigned, _ = assign_to_topics(fit_embeddings, centroids, sub_centroids, sub_topics)
+    moved = int(np.sum(assigned != np.asarray(model.topics_, dtype=int)))
+    if not moved or len(np.unique(assigned)) != len(centroids):
+        return moved
+    logger = logging.getLogger("BERTopic")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # its warning about custom assignments is this function's purpose
+    try:
+        model.update_topics(fit_texts, topics=assigned.tolist(), top_n_words=model.top_n_words,
+                            vectorizer_model=model.vectorizer_model, ctfidf_model=model.ctfidf_model,
+                            representation_model=model.representation_model)
+        documents = pd.DataFrame({"Document": fit_texts, "Topic": assigned, "ID": range(len(fit_texts)),
+                                  "Image": None})
+        model._save_representative_docs(documents)  # BERTopic's own helper; update_topics keeps the fit's
+    finally:
+        logger.setLevel(level)
+    return moved
 
 
 def _apply_merges(model, fit_texts: list[str], fit_rows: np.ndarray, topics: np.ndarray, centroids: np.ndarray,

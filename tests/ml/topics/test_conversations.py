@@ -103,6 +103,11 @@ def test_fit_with_conversations_merges_phrasings_of_one_theme(corpus, embeddings
     via_means, _ = assign_to_centroids(embeddings, joined.centroids)
     assert ((probs > 0) & (probs <= 1 + 1e-9)).all()
     assert np.mean(via_subs == joined.topics) >= np.mean(via_means == joined.topics)
+    # keywords describe the topics as assignment fills them: BERTopic's document topics are the
+    # assigned ones (a topic left empty by assignment would keep the clustering's)
+    described = np.asarray(joined.model.topics_)
+    assert (described == via_subs[joined.fit_rows]).all() or len(set(via_subs[joined.fit_rows])) < len(joined.centroids)
+    assert len(joined.model.get_topic_info()) == len(joined.centroids)
 
 
 def test_saved_version_assigns_through_its_sub_centroids(corpus, embeddings, config, tmp_path):
