@@ -76,13 +76,23 @@ def _units(phrase: str) -> tuple[str, ...]:
 
 
 def _phrase_list(value: Any) -> list[str]:
-    """A list of phrases, or a mapping of sub-lists (greeting: [...], thanks: [...])."""
+    """A list of phrases, or a mapping of sub-lists (greeting: [...], thanks: [...]).
+
+    Raises:
+        ValueError: A list item YAML did not read as text or a number: an unquoted ``yes`` /
+            ``no`` / ``on`` / ``off`` is a boolean and ``null`` / ``~`` nothing, so they would
+            silently never match.
+    """
     if value is None:
         return []
     if isinstance(value, Mapping):
         return [p for sub in value.values() for p in _phrase_list(sub)]
     if isinstance(value, str):
         return [value]
+    for p in value:
+        if isinstance(p, bool) or p is None:
+            raise ValueError(f"set-aside rule {p!r} is not text: YAML reads an unquoted yes/no/on/off as a "
+                             "boolean and null/~ as nothing; quote it ('yes')")
     return [str(p) for p in value]
 
 
@@ -148,6 +158,10 @@ class SetAside:
                             self._typos.setdefault(v, u)
         self._patterns = self._compile(rules.get("patterns"))
         self._raw_patterns = self._compile(rules.get("raw_patterns"))
+        markers = _phrase_list(rules.get("complaint_markers"))
+        for m in markers:
+            re.compile(m)  # a bad marker fails here, with its own text in the error
+        self._complaint = re.compile("|".join(f"(?:{m})" for m in markers)) if markers else None
         boilerplate = _phrase_list(rules.get("boilerplate"))
         self._boilerplate = re.compile("|".join(f"(?:{p})" for p in boilerplate)) if boilerplate else None
         self._cache: dict[str, tuple[str | None, str | None]] = {}
@@ -263,14 +277,17 @@ class SetAside:
         norm = _normalise(str(text))
         if not norm.raw:
             return self.empty_class, self.empty_class and OTHER_KIND
+        # a pattern's open tail ("非工作时间.*", "^自动回复：") may hold a customer's complaint:
+        # then the pattern does not set the text aside (the phrase lists still may)
+        complaint = self._complaint is not None and bool(self._complaint.search(norm.raw))
         for cls_name, kind, pat in self._raw_patterns:
-            if pat.search(norm.raw):
+            if pat.search(norm.raw) and not (complaint and cls_name == PLACEHOLDER):
                 return cls_name, kind
         if not norm.units:
             return self.symbols_class, self.symbols_class and OTHER_KIND
         key = norm.key
         for cls_name, kind, pat in self._patterns:
-            if pat.fullmatch(key):
+            if pat.fullmatch(key) and not (complaint and cls_name == PLACEHOLDER):
                 return cls_name, kind
         result = self._class_of_units(norm.units)
         if result[0] is not None:

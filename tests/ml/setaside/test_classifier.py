@@ -164,6 +164,28 @@ def test_custom_kind_order_and_pattern_kinds(tmp_path):
         "greeting", "thanks", "thanks", "other"]
 
 
+def test_complaints_behind_an_auto_reply_opening_stay_substantive(model):
+    """A verifier's findings (stop 29): the auto-reply patterns' open tails swallowed complaints."""
+    complaints = ["亲，非工作时间客服都不回，差评！", "你好，非工作时间就没人管了吗？我的订单被取消了",
+                  "欢迎光临的店就这服务？退款到现在没到", "自动回复：根本没用，我要退款",
+                  "automatic reply: nobody answers my refund request"]
+    assert model.classify(complaints).tolist() == [None] * len(complaints)
+    auto_replies = ["您好，欢迎光临本店，客服小美为您服务", "【自动回复】您好，现在是非工作时间，有问题请留言",
+                    "[auto-reply] thanks for your message, we will reply within 24 hours"]
+    assert model.classify(auto_replies).tolist() == [PLACEHOLDER] * len(auto_replies)
+    # exact phrase lists are not vetoed by a marker word inside them
+    assert model.classify_one("此用户没有填写评价。") == PLACEHOLDER
+
+
+def test_yaml_booleans_in_rules_are_refused_and_yes_is_an_acknowledgement(model, tmp_path):
+    assert model.classify_one_kind("yes") == (CHIT_CHAT, "acknowledgement")
+    assert model.classify_one("true") is None
+    bad = tmp_path / "bad.yml"
+    bad.write_text("classes:\n  chit_chat: {acknowledgement: [ok, yes]}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="quote it"):
+        SetAside.from_file(bad)
+
+
 def test_bad_rules_are_rejected(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("classes:\n  small_talk: [hi]\n", encoding="utf-8")
