@@ -431,7 +431,8 @@ def evaluate_mixed(shared_data: Path, scratch: Path, per_source: int = DEFAULT_P
     classes = {str(v["topic_id"]): v["voice_class"] for v in SET_ASIDE_TOPICS.values()}
     by_class: dict[str, int] = {}
     for tid, count in scores["n_set_aside"].items():  # several reserved ids (chit-chat kinds) per class
-        by_class[classes.get(tid, tid)] = by_class.get(classes.get(tid, tid), 0) + count
+        name = classes.get(tid, tid)
+        by_class[name] = by_class.get(name, 0) + count
     for name, src in SOURCES.items():
         mine = frame[[t.source == name for t in items]]
         entry = scores["per_source"].setdefault(name, {"n_docs": 0, "n_clustered": 0, "n_set_aside": 0,

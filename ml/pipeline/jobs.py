@@ -302,7 +302,8 @@ def build_outputs(frame: pd.DataFrame, version, assignment, overrides: dict[int,
         tid = reserved["topic_id"]
         size, first, last = (agg.loc[tid].tolist() if tid in agg.index else (0, pd.NaT, pd.NaT))
         rows.append({"topic_id": tid, "model_version": version.version, "label": reserved["label"],
-                     "keywords": f"{reserved['voice_class']}: {name}" if name != reserved["voice_class"] else name, "size": int(size), "service_element": reserved["service_element"],
+                     "keywords": name if name == reserved["voice_class"] else f"{reserved['voice_class']}: {name}",
+                     "size": int(size), "service_element": reserved["service_element"],
                      "first_seen_at": first, "last_seen_at": last, "status": "set_aside"})
     topics = pd.DataFrame(rows)
     topics["first_seen_at"] = pd.to_datetime(topics["first_seen_at"])
@@ -393,6 +394,7 @@ def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", sho
     if classes is None:
         classes, kinds = voice_kinds(texts)
     classes = np.asarray(classes)
+    kinds = None if kinds is None else np.asarray(kinds, dtype=object)
     keep = np.flatnonzero(classes == SUBSTANTIVE)
     n = len(texts)
     topic_ids = np.zeros(n, dtype=np.int64)
@@ -409,9 +411,8 @@ def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", sho
     if len(aside):
         labels[aside], scores[aside] = default_model().predict_arrays([texts[i] for i in aside])
         neutralise_placeholders(labels, scores, classes)
-        if kinds is not None:
-            neutralise_opinion_free(labels, scores, np.asarray(kinds, dtype=object), texts)
-    topic_ids[aside] = reserved_topic_ids(classes[aside], None if kinds is None else np.asarray(kinds)[aside])
+        neutralise_opinion_free(labels, scores, kinds, texts)
+    topic_ids[aside] = reserved_topic_ids(classes[aside], None if kinds is None else kinds[aside])
     return Assignment(topic_ids=topic_ids, probabilities=probs, sentiment_labels=list(labels),
                       sentiment_scores=scores, escalated=escalated, voice_classes=classes)
 

@@ -109,6 +109,14 @@ def _sub_lists(value: Any, keep_unnamed: bool = False) -> dict[str | None, list[
     return {None: _phrase_list(value)} if keep_unnamed else {}
 
 
+def _alternation(patterns: Sequence[str]) -> re.Pattern | None:
+    """One regex matching any of ``patterns`` (None for none); each is compiled alone first, so a
+    bad one fails with its own text in the error."""
+    for p in patterns:
+        re.compile(p)
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
 class SetAside:
     """Classify texts as ``"chit_chat"``, ``"placeholder"`` or ``None`` (substantive).
 
@@ -131,17 +139,17 @@ class SetAside:
         if unknown:
             raise ValueError(f"unknown set-aside classes {sorted(unknown)}; use {CLASSES}")
         # sub-kinds (the named sub-lists of each class), ranked by kind_order then file order
-        named = [name for cls_name in CLASSES for name in _sub_lists(classes.get(cls_name))]
+        subs = {cls_name: _sub_lists(classes.get(cls_name), keep_unnamed=True) for cls_name in CLASSES}
+        named = [name for cls_name in CLASSES for name in subs[cls_name] if name is not None]
         order = [str(k) for k in (rules.get("kind_order") or [])]
         self.kinds: tuple[str, ...] = tuple(dict.fromkeys([k for k in order if k in named] + named))
         self._kind_bit = {name: 1 << i for i, name in enumerate(self.kinds)}
+        self._class_mask = {cls_name: sum(self._kind_bit.get(name, 0) for name in subs[cls_name])
+                            for cls_name in CLASSES}
         groups = [(_FILLER, None, _phrase_list(rules.get("fillers"))),
                   (_COMPANION, None, _phrase_list(rules.get("companions")))]
         for kind, cls_name in ((_CHIT, CHIT_CHAT), (_PLACE, PLACEHOLDER)):
-            for name, phrases in _sub_lists(classes.get(cls_name), keep_unnamed=True).items():
-                groups.append((kind, name, phrases))
-        self._class_mask = {cls_name: sum(self._kind_bit[name] for name in _sub_lists(classes.get(cls_name)))
-                            for cls_name in CLASSES}
+            groups.extend((kind, name, phrases) for name, phrases in subs[cls_name].items())
         for kind, name, phrases in groups:
             mask = self._kind_bit.get(name, 0)
             for phrase in phrases:
@@ -158,12 +166,8 @@ class SetAside:
                             self._typos.setdefault(v, u)
         self._patterns = self._compile(rules.get("patterns"))
         self._raw_patterns = self._compile(rules.get("raw_patterns"))
-        markers = _phrase_list(rules.get("complaint_markers"))
-        for m in markers:
-            re.compile(m)  # a bad marker fails here, with its own text in the error
-        self._complaint = re.compile("|".join(f"(?:{m})" for m in markers)) if markers else None
-        boilerplate = _phrase_list(rules.get("boilerplate"))
-        self._boilerplate = re.compile("|".join(f"(?:{p})" for p in boilerplate)) if boilerplate else None
+        self._complaint = _alternation(_phrase_list(rules.get("complaint_markers")))
+        self._boilerplate = _alternation(_phrase_list(rules.get("boilerplate")))
         self._cache: dict[str, tuple[str | None, str | None]] = {}
 
     # ------------------------------------------------------------------ construction
@@ -205,10 +209,8 @@ class SetAside:
         out = []
         for cls_name in (PLACEHOLDER, CHIT_CHAT):
             for kind, pats in _sub_lists(spec.get(cls_name), keep_unnamed=True).items():
-                for p in pats:
-                    re.compile(p)  # a bad pattern fails here, with its own text in the error
                 if pats:
-                    out.append((cls_name, kind or OTHER_KIND, re.compile("|".join(f"(?:{p})" for p in pats))))
+                    out.append((cls_name, kind or OTHER_KIND, _alternation(pats)))
         return out
 
     # ------------------------------------------------------------------ matching
@@ -332,11 +334,7 @@ class SetAside:
 
     def classify(self, texts: Sequence[str] | Iterable[str]) -> np.ndarray:
         """Classes of ``texts`` as an object array of ``"chit_chat"``, ``"placeholder"`` or None."""
-        texts = list(texts)
-        out = np.empty(len(texts), dtype=object)
-        one = self.classify_one_kind
-        out[:] = [one(t)[0] for t in texts]
-        return out
+        return self.classify_kinds(texts)[0]
 
     @staticmethod
     def counts(classes: Sequence[str | None] | np.ndarray) -> dict[str, int]:
