@@ -25,6 +25,10 @@ def test_labels_are_compared_within_their_source():
     assert out["single_source_label_purity"] is None
     assert out["passed"] is True
     assert out["criteria"]["nmi_source_well_below_nmi_label"]["threshold"] == pytest.approx(1 / 3, abs=1e-4)
+    # labels are source-scoped (A:x, A:y, B:x, B:y): topics equal to them would carry the source
+    # (NMI 2/3, failing the rule); these topics join x across sources and carry none
+    assert out["nmi_label_source"] == pytest.approx(2 / 3, abs=1e-4)
+    assert out["criteria"]["nmi_source_well_below_nmi_label"]["labels_as_topics"]["pass"] is False
 
 
 def test_single_source_topics_are_bad_only_when_their_source_has_several_labels():
@@ -69,6 +73,22 @@ def test_topics_that_mirror_the_source_fail_the_nmi_rule():
     assert out["single_source_topics"] == 3 and out["single_source_doc_share"] == 1.0
 
 
+def test_reference_of_topics_equal_to_labels_when_sources_share_no_issue():
+    # each source has its own labels: perfect topics (= labels) still carry the source
+    sources = ["A"] * 6 + ["B"] * 6
+    labels = ["a1", "a2", "a3"] * 2 + ["b1", "b2", "b3"] * 2
+    out = source_mix_scores(
+        [{"a1": 0, "a2": 1, "a3": 2, "b1": 3, "b2": 4, "b3": 5}[lab] for lab in labels], sources, labels)
+    expected = normalized_mutual_info_score(sources, [s + lab for s, lab in zip(sources, labels, strict=True)])
+    assert expected > 0.5  # 2 ln 2 / (ln 2 + ln 6) = 0.557
+    assert out["nmi_label_source"] == pytest.approx(expected, abs=1e-4)
+    assert out["nmi_topic_source"] == pytest.approx(expected, abs=1e-4)  # topics are the labels
+    assert out["nmi_topic_label"] == 1.0
+    ref = out["criteria"]["nmi_source_well_below_nmi_label"]["labels_as_topics"]
+    assert ref["value"] == out["nmi_label_source"] and ref["pass"] is (expected < 0.5)
+    assert out["criteria"]["nmi_source_well_below_nmi_label"]["pass"] is (expected < 0.5)
+
+
 def test_bad_input_is_refused():
     with pytest.raises(ValueError, match="differ in length"):
         source_mix_scores([0, 1], ["A"], ["a", "b"])
@@ -111,7 +131,7 @@ def test_xe_eval_mixed_runs_loader_dbt_and_topic_fit(shared_data, tmp_path):
     out = json.loads(result.stdout.strip().splitlines()[-1])
     for key in ("split", "n_docs", "n_clustered", "n_set_aside", "n_set_aside_by_class", "n_topics",
                 "nmi_topic_label", "ari_topic_label", "purity_topic_label", "nmi_topic_source", "nmi_ratio",
-                "within_source_nmi", "per_source", "single_source_topics", "single_source_doc_share",
+                "nmi_label_source", "within_source_nmi", "per_source", "single_source_topics", "single_source_doc_share",
                 "single_source_label_purity", "bad_single_source_topics", "bad_topics", "topics", "criteria",
                 "passed", "landed", "rows_loaded", "rows_quarantined", "missing", "unassigned", "model_version",
                 "embedding", "assign_mode", "seconds"):
@@ -128,7 +148,7 @@ def test_xe_eval_mixed_runs_loader_dbt_and_topic_fit(shared_data, tmp_path):
     assert sum(d["n_clustered"] for d in per.values()) == out["n_clustered"]
     assert out["n_clustered"] + sum(out["n_set_aside"].values()) == out["n_docs"]
     assert sum(t["size"] for t in out["topics"]) == out["n_clustered"] and len(out["topics"]) == out["n_topics"] >= 1
-    for key in ("nmi_topic_label", "nmi_topic_source", "single_source_doc_share"):
+    for key in ("nmi_topic_label", "nmi_topic_source", "nmi_label_source", "single_source_doc_share"):
         assert 0.0 <= out[key] <= 1.0, key
     assert out["single_source_topics"] >= out["bad_single_source_topics"] == len(out["bad_topics"])
     assert out["passed"] == all(c["pass"] for c in out["criteria"].values())
