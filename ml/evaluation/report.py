@@ -93,7 +93,9 @@ def _row(record: dict) -> list[str]:
         return ["topics", record["name"], split, figures, _fmt(r.get("n_docs"))]
     if kind == "mixed":
         figures = (f"NMI(topic, label) {_fmt(r.get('nmi_topic_label'))} / NMI(topic, source) "
-                   f"{_fmt(r.get('nmi_topic_source'))}, {_fmt(r.get('n_topics'))} topics, "
+                   f"{_fmt(r.get('nmi_topic_source'))}"
+                   + (f" (topics equal to the labels: {_fmt(r['nmi_label_source'])})" if "nmi_label_source" in r else "")
+                   + f", {_fmt(r.get('n_topics'))} topics, "
                    f"{_fmt(r.get('single_source_doc_share'))} of docs in >80 %-one-source topics, "
                    f"{_fmt(r.get('bad_single_source_topics'))} bad")
         return ["topics across sources", record["name"], split, figures, _fmt(r.get("n_docs"))]

@@ -116,6 +116,18 @@ def test_eval_table_renders_saved_results_with_their_split(tmp_path, capsys):
     assert "old" not in text and text.endswith("after\n")
 
 
+def test_eval_table_mixed_row_carries_the_labels_reference():
+    from ml.evaluation.report import _row
+
+    result = {"nmi_topic_label": 0.729, "nmi_topic_source": 0.485, "nmi_label_source": 0.635, "n_topics": 68,
+              "single_source_doc_share": 0.853, "bad_single_source_topics": 19, "n_docs": 2400}
+    row = _row({"kind": "mixed", "name": "mixed sources", "split": "s", "result": result})
+    assert row[3] == ("NMI(topic, label) 0.729 / NMI(topic, source) 0.485 (topics equal to the labels: 0.635), "
+                      "68 topics, 0.853 of docs in >80 %-one-source topics, 19 bad")
+    del result["nmi_label_source"]  # results saved before the reference existed
+    assert "topics equal" not in _row({"kind": "mixed", "name": "m", "split": "s", "result": result})[3]
+
+
 def test_load_from_a_missing_landing_folder_replaces_nothing(tmp_path, capsys):
     """A mistyped --landing must not empty the interval in raw (it would replace it with nothing)."""
     import duckdb
