@@ -270,6 +270,10 @@ def run_demo_eval(landing: Path | None, warehouse: Path | None, as_json: bool, o
         note(f"             clustered texts only ({fmt('n_clustered')}): NMI {fmt('clustered_topic_nmi')}  "
              f"ARI {fmt('clustered_topic_ari')}  purity {fmt('clustered_topic_purity')}")
         note(f"  sentiment  accuracy {fmt('sentiment_accuracy')}  macro-F1 {fmt('sentiment_macro_f1')}")
+        by_source = result.get("sentiment_by_source") or {}
+        if by_source:
+            note("             by source: " + ", ".join(f"{k} {v['accuracy']:.3f} / {v['macro_f1']:.3f} ({v['n']:,})"
+                                                    for k, v in by_source.items()))
         aside = result.get("n_set_aside") or {}
         note(f"  set aside  {', '.join(f'{v:,} {k}' for k, v in aside.items()) or 'none'}  "
              f"precision {fmt('set_aside_precision')}  recall {fmt('set_aside_recall')} (vs chit-chat sub-intents)")

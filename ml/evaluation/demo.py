@@ -93,7 +93,9 @@ def evaluate_demo(landing: Path, warehouse: Path) -> dict:
         ``n_sub_intents``, ``largest_topic_share``; ``clustered_topic_nmi|ari|purity`` and
         ``n_clustered`` over the texts that were clustered; ``n_set_aside`` (per class),
         ``set_aside_precision``, ``set_aside_recall``;
-        ``sentiment_accuracy``, ``sentiment_macro_f1``; ``tagging_accuracy``,
+        ``sentiment_accuracy``, ``sentiment_macro_f1``, ``sentiment_by_source`` (``accuracy``,
+        ``macro_f1``, ``n`` per ground-truth source: cs_messages, reviews, nps_responses,
+        social_mentions); ``tagging_accuracy``,
         ``tagging_macro_f1``, ``tagging_rule_accuracy``; ``language_accuracy``. Scores of a stage that has not run are ``None``.
 
     Raises:
@@ -121,11 +123,18 @@ def evaluate_demo(landing: Path, warehouse: Path) -> dict:
                         "clustered_topic_purity": inner["purity"], "n_clustered": len(clustered)})
         sentiment = classification_scores(with_topic["sentiment_label"].fillna("none"), with_topic["sentiment"])
         out.update({"sentiment_accuracy": sentiment["accuracy"], "sentiment_macro_f1": sentiment["macro_f1"]})
+        # per source: reviews and NPS answers carry the ratings a warehouse-fitted head learns from
+        # (their figures are in-sample for it); chats and social posts never do
+        out["sentiment_by_source"] = {
+            str(name): {**{k: v for k, v in classification_scores(part["sentiment_label"].fillna("none"),
+                                                                 part["sentiment"]).items()
+                           if k in ("accuracy", "macro_f1")}, "n": len(part)}
+            for name, part in with_topic.groupby("source", sort=True)}
         out.update(_set_aside_scores(with_topic))
     else:
         out.update(dict.fromkeys(["topic_nmi", "topic_ari", "topic_purity", "n_topics", "n_sub_intents",
                                   "largest_topic_share", "sentiment_accuracy", "sentiment_macro_f1",
-                                  "n_set_aside", "set_aside_precision", "set_aside_recall"]))
+                                  "sentiment_by_source", "n_set_aside", "set_aside_precision", "set_aside_recall"]))
     if len(joined):
         tagging = classification_scores(joined["service_element"].fillna("none"), joined["service_element_true"])
         rules = classification_scores(joined["rule_service_element"].fillna("none"), joined["service_element_true"])

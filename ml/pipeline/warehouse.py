@@ -52,7 +52,11 @@ TOPICS_COLUMNS = [
     "topic_id", "model_version", "label", "keywords", "size", "service_element", "first_seen_at", "last_seen_at",
     "status",
 ]
-INPUT_COLUMNS = ["interaction_id", "text_redacted", "occurred_at", "language", "service_element", "session_id"]
+INPUT_COLUMNS = ["interaction_id", "text_redacted", "occurred_at", "language", "service_element", "session_id",
+                 "channel", "rating", "rating_scale_max"]
+#: input columns a warehouse built by older code may lack: read as typed nulls there
+OPTIONAL_INPUT_COLUMNS = {"session_id": "varchar", "channel": "varchar", "rating": "integer",
+                          "rating_scale_max": "integer"}
 
 
 def _warehouse(path: Path | None) -> Path:
@@ -111,8 +115,9 @@ def read_interactions(
         warehouse: DuckDB file (default ``settings().warehouse``).
 
     Returns:
-        DataFrame with :data:`INPUT_COLUMNS` (``session_id`` null outside chats, and everywhere in a
-        warehouse without the column), ordered by ``interaction_id``; HTML character
+        DataFrame with :data:`INPUT_COLUMNS` (``session_id`` null outside chats; ``rating`` and
+        ``rating_scale_max`` null for texts without a rating; the :data:`OPTIONAL_INPUT_COLUMNS`
+        null everywhere in a warehouse without them), ordered by ``interaction_id``; HTML character
         references in ``text_redacted`` are decoded (:func:`ml.entities.decode_entities`).
 
     Raises:
@@ -127,9 +132,10 @@ def read_interactions(
         where.append("occurred_at < ?")
         params.append(pd.Timestamp(end).to_pydatetime())
     with open_interactions(warehouse) as con:
-        # a warehouse built before session ids reached fct_interactions reads as texts outside conversations
-        columns = [c if c != "session_id" or column_exists(con, "marts", "fct_interactions", c)
-                   else "cast(null as varchar) as session_id" for c in INPUT_COLUMNS]
+        # a warehouse built before session ids (or channel / rating) reached fct_interactions reads them as
+        # nulls: texts outside conversations, without a rating
+        columns = [c if c not in OPTIONAL_INPUT_COLUMNS or column_exists(con, "marts", "fct_interactions", c)
+                   else f"cast(null as {OPTIONAL_INPUT_COLUMNS[c]}) as {c}" for c in INPUT_COLUMNS]
         sql = f"select {', '.join(columns)} from marts.fct_interactions where {' and '.join(where)} order by interaction_id"
         frame = con.execute(sql, params).df()
     from ml.entities import decode_entities

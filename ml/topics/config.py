@@ -64,6 +64,9 @@ class TopicConfig:
             by their mean multilingual vectors (centred per language) are merged at this cosine
             similarity or more (:mod:`ml.topics.crosslingual`; demo seed 7); 0 turns it off.
         cross_language_margin: ... and when that similarity beats each side's second-best partner by this much.
+        sentiment_from_ratings: At each refit, fit a sentiment head on the window's rated texts
+            (review stars, NPS scores: distant supervision, :func:`ml.pipeline.jobs.fit_sentiment_head`)
+            and score the version's texts with it; ``False`` keeps the shipped base head.
         seed: Seed for sampling, UMAP and everything else random.
     """
 
@@ -89,6 +92,7 @@ class TopicConfig:
     student_dim: int = 256
     balanced_agreement: float = 0.98
     mask_catalogue: bool = True
+    sentiment_from_ratings: bool = True
     session_context_weight: float = 1.0
     session_merge_threshold: float = 0.1
     session_merge_min_sessions: int = 3

@@ -95,6 +95,7 @@ def fit_version(
     window: dict | None = None,
     embeddings: np.ndarray | None = None,
     sessions: Sequence[str | None] | None = None,
+    sentiment_head=None,
 ) -> FitResult:
     """Fit a topic model on ``texts``, keep ids stable against the latest version, save it.
 
@@ -108,6 +109,8 @@ def fit_version(
         embeddings: Precomputed embeddings (skips embedding; must match the resolved spec).
         sessions: Per-document chat session id (``None`` outside a conversation), optional: topics
             that the same conversations use are merged (:mod:`ml.topics.conversations`).
+        sentiment_head: A warehouse-fitted sentiment head to save with the version
+            (:func:`ml.pipeline.jobs.fit_sentiment_head`); ``None``: assignment uses the base head.
 
     Returns:
         The saved version and a stable topic id per document. A corpus of fewer distinct texts
@@ -248,6 +251,7 @@ def fit_version(
         student_centroids=student_centroids,
         sub_centroids=fitted.sub_centroids,
         sub_rows=fitted.sub_topics,
+        sentiment_head=sentiment_head,
         metrics={
             "n_topics": n_topics,
             "student_agreement": _student_agreement(texts, fitted, student, student_centroids),

@@ -65,6 +65,11 @@ class TopicVersion:
             language merges (None when nothing was merged); assignment takes the topic of the
             nearest one (:func:`ml.topics.model.assign_to_topics`).
         sub_rows: ``(k_sub,)`` row of ``centroids`` each sub-centroid belongs to.
+        sentiment_head: The warehouse-fitted sentiment head of the refit
+            (:class:`ml.sentiment.SentimentClassifier`, saved as ``sentiment_head.npz`` + ``.json``;
+            ``None`` when the window had too few rated texts, or for a version saved before heads
+            were fitted): assignment scores the texts of its ``meta["channels"]`` with it
+            (:func:`ml.pipeline.jobs.rescore_rated_channels`).
     """
 
     version: str
@@ -80,6 +85,7 @@ class TopicVersion:
     student_centroids: np.ndarray | None = None
     sub_centroids: np.ndarray | None = None
     sub_rows: np.ndarray | None = None
+    sentiment_head: object | None = None
 
     def nearest_topics(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(row, probability)`` of each ``(n, dim)`` unit vector: row of :attr:`centroids` /
@@ -124,6 +130,8 @@ def _python_int_keys(model) -> None:
         model.topic_aspects_ = {a: {int(k): v for k, v in d.items()} for a, d in aspects.items()}
 
 
+#: file stem of a version's warehouse-fitted sentiment head (``.npz`` arrays + ``.json`` meta)
+SENTIMENT_HEAD = "sentiment_head"
 PARTIAL_PREFIX = ".tmp-"
 STORE_LOCK = ".store.lock"
 
@@ -223,6 +231,8 @@ def save_version(version: TopicVersion, bertopic_model, root: Path | None = None
             tensors["sub_centroids"] = np.ascontiguousarray(version.sub_centroids, dtype=np.float32)
             tensors["sub_rows"] = np.asarray(version.sub_rows, dtype=np.int64)
         save_file(tensors, str(folder / "centroids.safetensors"))
+        if version.sentiment_head is not None:
+            version.sentiment_head.save(folder / SENTIMENT_HEAD)
         params = {
             **version.params,
             "config": version.config.to_dict(),
@@ -285,7 +295,17 @@ def load_version(name: str | None = None, root: Path | None = None) -> TopicVers
         student_centroids=tensors.get("student_centroids"),
         sub_centroids=tensors.get("sub_centroids"),  # None for a version saved before sub-centroids
         sub_rows=tensors.get("sub_rows"),
+        sentiment_head=_load_sentiment_head(folder),
     )
+
+
+def _load_sentiment_head(folder: Path):
+    """The version's warehouse-fitted sentiment head, or ``None`` when it has none."""
+    if not (folder / f"{SENTIMENT_HEAD}.npz").exists():
+        return None
+    from ml.sentiment import SentimentClassifier
+
+    return SentimentClassifier.load(folder / SENTIMENT_HEAD)  # the USE embedder loads on first use
 
 
 def load_bertopic(version: TopicVersion):

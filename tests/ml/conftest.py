@@ -73,9 +73,11 @@ def fitted(corpus, embeddings, config):
 
 
 def make_warehouse(path, texts: list[str], themes: list[str], start: datetime = datetime(2026, 9, 7),
-                   sessions: list[str | None] | None = None) -> None:
+                   sessions: list[str | None] | None = None, ratings: list[int | None] | None = None) -> None:
     """Create a DuckDB file with ``marts.fct_interactions`` holding ``texts`` (shared-interface columns;
-    ``session_id`` only when ``sessions`` is given, as in a warehouse built before that column)."""
+    ``session_id`` only when ``sessions`` is given, as in a warehouse built before that column;
+    ``rating`` / ``rating_scale_max`` (stars, 5) only when ``ratings`` is given, the rated texts then
+    on the ``review`` channel)."""
     import duckdb
 
     n = len(texts)
@@ -99,6 +101,10 @@ def make_warehouse(path, texts: list[str], themes: list[str], start: datetime = 
     })
     if sessions is not None:
         frame["session_id"] = sessions
+    if ratings is not None:
+        frame["rating"] = pd.array(ratings, dtype="Int32")
+        frame["rating_scale_max"] = pd.array([None if r is None else 5 for r in ratings], dtype="Int32")
+        frame["channel"] = ["review" if r is not None else "chat" for r in ratings]
     con = duckdb.connect(str(path))
     try:
         con.execute("create schema if not exists marts")

