@@ -45,6 +45,24 @@ def _fmt(value) -> str:
     return str(value)
 
 
+#: demo sources whose texts carry the ratings a warehouse-fitted sentiment head is trained on
+_RATED_SOURCES = ("reviews", "nps_responses")
+
+
+def _by_source(by_source: dict | None) -> str:
+    """`` (chats 0.908, social posts 0.928; reviews / NPS answers, the fitted head's own training texts: ...)``."""
+    if not by_source:
+        return ""
+    names = {"cs_messages": "chats", "social_mentions": "social posts", "reviews": "reviews",
+             "nps_responses": "NPS answers"}
+    unrated = [f"{names.get(k, k)} {_fmt(v.get('accuracy'))}" for k, v in by_source.items() if k not in _RATED_SOURCES]
+    rated = [f"{names.get(k, k)} {_fmt(v.get('accuracy'))}" for k, v in by_source.items() if k in _RATED_SOURCES]
+    parts = ", ".join(unrated)
+    if rated:
+        parts += ("; " if parts else "") + "rated, in-sample for a fitted head: " + ", ".join(rated)
+    return f" ({parts})"
+
+
 def _row(record: dict) -> list[str]:
     r, kind = record["result"], record["kind"]
     split = record["split"] + (f", sample {r['sample']:,}" if r.get("sample") else "")
@@ -54,7 +72,8 @@ def _row(record: dict) -> list[str]:
                    f"{_fmt(r.get('n_sub_intents'))} sub-intents (clustered texts only: NMI "
                    f"{_fmt(r.get('clustered_topic_nmi'))} / ARI {_fmt(r.get('clustered_topic_ari'))} / purity "
                    f"{_fmt(r.get('clustered_topic_purity'))}); sentiment accuracy "
-                   f"{_fmt(r.get('sentiment_accuracy'))} / macro-F1 {_fmt(r.get('sentiment_macro_f1'))}; "
+                   f"{_fmt(r.get('sentiment_accuracy'))} / macro-F1 {_fmt(r.get('sentiment_macro_f1'))}"
+                   f"{_by_source(r.get('sentiment_by_source'))}; "
                    f"set aside precision {_fmt(r.get('set_aside_precision'))} / recall "
                    f"{_fmt(r.get('set_aside_recall'))}; tagging accuracy {_fmt(r.get('tagging_accuracy'))} "
                    f"(keywords alone {_fmt(r.get('tagging_rule_accuracy'))}); language accuracy "

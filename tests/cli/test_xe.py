@@ -228,3 +228,14 @@ def test_sentiment_score_reads_crlf_lines_from_stdin(capsys, monkeypatch):
     assert main(["sentiment", "score", "--json"]) == 0
     results = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["results"]
     assert [r["text"] for r in results] == ["送餐太慢了", "👍"]
+
+
+def test_eval_table_demo_row_splits_sentiment_by_rated_and_unrated_sources():
+    from ml.evaluation.report import _row
+
+    result = {"sentiment_accuracy": 0.9, "sentiment_macro_f1": 0.8, "sentiment_by_source": {
+        "cs_messages": {"accuracy": 0.85, "macro_f1": 0.8, "n": 10}, "reviews": {"accuracy": 0.99, "macro_f1": 0.9, "n": 5}}}
+    figures = _row({"kind": "demo", "name": "demo", "split": "s", "result": result})[3]
+    assert "sentiment accuracy 0.900 / macro-F1 0.800 (chats 0.850; rated, in-sample for a fitted head: reviews 0.990)" in figures
+    del result["sentiment_by_source"]  # saved before the breakdown existed
+    assert "sentiment accuracy 0.900 / macro-F1 0.800;" in _row({"kind": "demo", "name": "d", "split": "s", "result": result})[3]
