@@ -272,7 +272,7 @@ def run_demo_eval(landing: Path | None, warehouse: Path | None, as_json: bool, o
         note(f"  sentiment  accuracy {fmt('sentiment_accuracy')}  macro-F1 {fmt('sentiment_macro_f1')}")
         by_source = result.get("sentiment_by_source") or {}
         if by_source:
-            note("             by source: " + ", ".join(f"{k} {v['accuracy']:.3f} / {v['macro_f1']:.3f} ({v['n']:,})"
+            note("             by source (reviews / NPS: in-sample for a head fitted on their ratings): " + ", ".join(f"{k} {v['accuracy']:.3f} / {v['macro_f1']:.3f} ({v['n']:,})"
                                                     for k, v in by_source.items()))
         aside = result.get("n_set_aside") or {}
         note(f"  set aside  {', '.join(f'{v:,} {k}' for k, v in aside.items()) or 'none'}  "
@@ -294,8 +294,10 @@ def eval_demo(landing, warehouse, out, as_json) -> None:
     """Score a warehouse built from a generated demo against its _ground_truth/.
 
     Topics vs sub-intent (nmi, ari, purity, n_topics, largest_topic_share), sentiment
-    (accuracy, macro_f1, 3 classes), service-element tagging and language (accuracy).
-    Run it after `xe run` (or make run).
+    (accuracy, macro_f1, 3 classes; sentiment_by_source per ground-truth source: reviews and
+    nps_responses carry the ratings a warehouse-fitted head is trained on, so their figures are
+    in-sample for it, cs_messages and social_mentions are not), service-element tagging and
+    language (accuracy). Run it after `xe run` (or make run).
     """
     run_demo_eval(landing, warehouse, as_json, out)
 

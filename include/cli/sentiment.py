@@ -24,17 +24,18 @@ def sentiment() -> None:
 
 @sentiment.command("score")
 @click.argument("texts", nargs=-1)
-@click.option("--head", "head_choice", type=click.Choice(["auto", "base"]), default="auto", show_default=True,
-              help="auto: the warehouse-fitted head of the current topic version when it has one (what the "
-                   "pipeline scores substantive texts with), else the shipped base head; base: always the base head.")
+@click.option("--head", "head_choice", type=click.Choice(["base", "fitted"]), default="base", show_default=True,
+              help="base: the shipped head (what the pipeline scores chats and social posts with); fitted: the "
+                   "current topic version's warehouse-fitted head when it has one (what the pipeline scores "
+                   "reviews and NPS answers with), else the base head.")
 @json_option
 def score(texts: tuple[str, ...], head_choice: str, as_json: bool) -> None:
     """Print label and score in [-1, 1] of each TEXT (or of each stdin line), one line per text.
 
     Scored as the pipeline scores them: HTML character references ("&amp;") are decoded first;
-    substantive texts with the current topic version's warehouse-fitted head when it has one
-    (fitted on the refit window's review stars and NPS scores; --head base for the shipped
-    head), set-aside texts with the base head; marketplace placeholder texts (ml/setaside) are
+    with --head fitted, substantive texts with the current topic version's warehouse-fitted head
+    (fitted on the refit window's review stars and NPS scores; the pipeline uses it for reviews
+    and NPS answers), set-aside texts with the base head; marketplace placeholder texts (ml/setaside) are
     neutral with score 0, and so are greetings, goodbyes and requests for a human agent without
     a polar emoji. (The pipeline scores the topic engine's view of a text, with catalogue
     product names masked; this command scores the text as given.) Output:
@@ -53,7 +54,7 @@ def score(texts: tuple[str, ...], head_choice: str, as_json: bool) -> None:
     read = [decode_entities(t) for t in items]
     labels, scores = default_model().predict_arrays(read)
     classes, kinds = default_setaside().classify_kinds(read)
-    fitted, head_name = _current_fitted_head() if head_choice == "auto" else (None, "base")
+    fitted, head_name = _current_fitted_head() if head_choice == "fitted" else (None, "base")
     substantive = [i for i, c in enumerate(classes) if (c or SUBSTANTIVE) == SUBSTANTIVE]
     if fitted is not None and substantive:
         labels[substantive], scores[substantive] = fitted.predict_arrays([read[i] for i in substantive])

@@ -58,9 +58,7 @@ def assign_documents(
     Args:
         texts: Documents.
         version: A loaded :class:`ml.topics.store.TopicVersion`.
-        with_sentiment: Also compute sentiment over the USE vectors: with the version's
-            warehouse-fitted head when it has one (``version.sentiment_head``, fitted on the refit
-            window's ratings), else the shipped base head (:func:`ml.sentiment.default_model`).
+        with_sentiment: Also compute sentiment (:func:`ml.sentiment.default_model` over the USE vectors).
         show_progress: Progress bars while embedding.
         mode: ``accurate``, ``balanced`` or ``fast`` (see the module docstring).
 
@@ -82,8 +80,7 @@ def assign_documents(
     if mode == "fast":
         topic_space, use_space = version.student.encode(texts)
         rows, probs = assign_to_centroids(topic_space, version.student_centroids)
-        return _bundle(texts, np.asarray(version.topic_ids)[rows], probs, use_space if with_sentiment else None,
-                       version.sentiment_head)
+        return _bundle(texts, np.asarray(version.topic_ids)[rows], probs, use_space if with_sentiment else None)
 
     use = None
     if with_sentiment or mode == "balanced":
@@ -103,8 +100,7 @@ def assign_documents(
     else:
         embeddings = embed_with_cache(texts, get_embedder(version.embedding_spec), show_progress=show_progress)
         rows, probs = version.nearest_topics(embeddings)
-    result = _bundle(texts, np.asarray(version.topic_ids)[rows], probs, use if with_sentiment else None,
-                     version.sentiment_head)
+    result = _bundle(texts, np.asarray(version.topic_ids)[rows], probs, use if with_sentiment else None)
     result.escalated = escalated
     return result
 
@@ -189,15 +185,13 @@ def calibrate_margin(vectors: np.ndarray, predicted: np.ndarray, exact_rows: np.
             "balanced_agreement": round(1 - float(final_wrong.mean()), 4)}
 
 
-def _bundle(texts: list[str], topic_ids: np.ndarray, probs: np.ndarray, use: np.ndarray | None,
-            head=None) -> Assignment:
-    """Topics plus sentiment scored from USE-space vectors (``None``: sentiment skipped, neutral) with
-    ``head`` (default: the shipped base head)."""
+def _bundle(texts: list[str], topic_ids: np.ndarray, probs: np.ndarray, use: np.ndarray | None) -> Assignment:
+    """Topics plus sentiment scored from USE-space vectors (``None``: sentiment skipped, neutral)."""
     from ml.sentiment import default_model
 
     if use is None:
         labels, scores = ["neutral"] * len(texts), np.zeros(len(texts))
     else:
-        predicted, scores = (head if head is not None else default_model()).predict_arrays(texts, use)
+        predicted, scores = default_model().predict_arrays(texts, use)
         labels, scores = list(predicted), np.asarray(scores, dtype=np.float64)
     return Assignment(topic_ids=topic_ids, probabilities=probs, sentiment_labels=labels, sentiment_scores=scores)

@@ -263,10 +263,10 @@ def fit_sentiment_head(texts: list[str], frame: pd.DataFrame):
     The substantive texts of the training window that carry a rating (review stars 1-5, NPS
     0-10: ``rating``, ``rating_scale_max`` of ``marts.fct_interactions``) train
     :func:`ml.sentiment.fit_from_ratings` (USE + cue head and its lexical half, plus the
-    project's seed sentences so questions stay neutral). The head is saved with the topic version
-    and scores every substantive text that version assigns, whatever its channel (chosen on
-    demo seed 7: chats 0.885 -> 0.895, social posts 0.846 -> 0.902 accuracy against the base
-    head, docs/topics.md "Sentiment").
+    project's seed sentences). The head is saved with the topic version and scores the
+    substantive texts of the channels its ratings came from (``meta["channels"]``: reviews, NPS
+    answers) when that version assigns them (:func:`rescore_with_fitted_head`); other channels
+    keep the base head (docs/topics.md "Sentiment").
 
     Args:
         texts: The window's substantive texts as the topic engine reads them (:func:`topic_texts`).
@@ -294,6 +294,36 @@ def fit_sentiment_head(texts: list[str], frame: pd.DataFrame):
         return None
     head.meta["channels"] = sorted({str(c) for c in frame["channel"].iloc[rated] if isinstance(c, str)})
     return head
+
+
+def rescore_with_fitted_head(labels: np.ndarray, scores: np.ndarray, texts: list[str], classes: np.ndarray,
+                             channels: list | None, head) -> int:
+    """Score, in place, the substantive texts of the channels a warehouse-fitted head was fitted on.
+
+    A head fitted on review stars and NPS scores reads texts of those channels (same kind of
+    text: opinions about a purchase) far better than the shipped base head; on other channels it
+    transfers unevenly (MARC en reviews -> airline tweets +0.05 accuracy, MARC zh reviews -> bank
+    comments -0.12, validation splits; docs/topics.md "Sentiment"), so chats and social posts
+    keep the base head.
+
+    Args:
+        labels, scores: ``(n,)`` arrays of sentiment labels and scores, updated in place.
+        texts: The texts as the topic engine reads them.
+        classes: Voice class per text (only ``substantive`` ones are rescored).
+        channels: Channel per text, or ``None`` (nothing is rescored).
+        head: The version's :class:`ml.sentiment.SentimentClassifier`, or ``None`` (nothing is rescored).
+
+    Returns:
+        How many texts were rescored.
+    """
+    if head is None or channels is None:
+        return 0
+    fitted_on = set(head.meta.get("channels", []))
+    rows = [i for i, (c, ch) in enumerate(zip(classes, channels, strict=True))
+            if c == SUBSTANTIVE and ch in fitted_on]
+    if rows:
+        labels[rows], scores[rows] = head.predict_arrays([texts[i] for i in rows])
+    return len(rows)
 
 
 def build_outputs(frame: pd.DataFrame, version, assignment, overrides: dict[int, dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -399,7 +429,8 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
     texts = frame["text_redacted"].tolist()
     classes, kinds = voice_kinds(texts)  # on the customer's own words
     assignment = assign_with_set_aside(topic_texts(texts, version.config, warehouse), version, mode=mode,
-                                       show_progress=len(frame) > 2000, classes=classes, kinds=kinds)
+                                       show_progress=len(frame) > 2000, classes=classes, kinds=kinds,
+                                       channels=frame["channel"].tolist())
     docs, topics = build_outputs(frame, version, assignment, load_label_overrides())
     counts = write_outputs(docs, topics, warehouse)
     _log(f"wrote {counts['doc_topics']:,} doc_topics rows and {counts['topics']} topics rows; removed "
@@ -408,7 +439,8 @@ def assign(since: str | None = None, warehouse: Path | None = None, root: Path |
 
 
 def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", show_progress: bool = False,
-                          classes: np.ndarray | None = None, kinds: np.ndarray | None = None):
+                          classes: np.ndarray | None = None, kinds: np.ndarray | None = None,
+                          channels: list | None = None):
     """Topic and sentiment per text; set-aside texts get their reserved topic id instead of a topic
     (:func:`reserved_topic_ids`: one per chit-chat kind, one for placeholders).
 
@@ -427,6 +459,10 @@ def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", sho
             unmasked ones); default :func:`voice_kinds` of ``texts``.
         kinds: Set-aside kind per text, given with ``classes``; None with ``classes`` given puts
             every chit-chat text on the generic chit-chat id.
+        channels: Channel per text (``fct_interactions.channel``). When the version has a
+            warehouse-fitted sentiment head, the substantive texts of the channels it was fitted
+            on (``head.meta["channels"]``: reviews, NPS answers) are scored with it
+            (:func:`rescore_with_fitted_head`); without ``channels`` every text keeps the base head.
 
     Returns:
         An :class:`ml.assign.modes.Assignment` over all ``texts`` with ``voice_classes`` set.
@@ -450,6 +486,7 @@ def assign_with_set_aside(texts: list[str], version, mode: str = "accurate", sho
         topic_ids[keep], probs[keep] = part.topic_ids, part.probabilities
         labels[keep], scores[keep] = part.sentiment_labels, part.sentiment_scores
         escalated = part.escalated
+        rescore_with_fitted_head(labels, scores, texts, classes, channels, version.sentiment_head)
     aside = np.flatnonzero(classes != SUBSTANTIVE)
     if len(aside):
         labels[aside], scores[aside] = default_model().predict_arrays([texts[i] for i in aside])

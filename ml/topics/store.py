@@ -68,8 +68,8 @@ class TopicVersion:
         sentiment_head: The warehouse-fitted sentiment head of the refit
             (:class:`ml.sentiment.SentimentClassifier`, saved as ``sentiment_head.npz`` + ``.json``;
             ``None`` when the window had too few rated texts, or for a version saved before heads
-            were fitted): assignment scores the texts of its ``meta["channels"]`` with it
-            (:func:`ml.pipeline.jobs.rescore_rated_channels`).
+            were fitted): assignment scores with it the substantive texts of the channels its
+            rated texts came from (``meta["channels"]``; :func:`ml.pipeline.jobs.rescore_with_fitted_head`).
     """
 
     version: str

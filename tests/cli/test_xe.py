@@ -192,7 +192,7 @@ def test_sentiment_score_scores_as_the_pipeline_does(capsys, ee_env):
     assert thumbs["label"] == "positive" and thumbs["voice_class"] == "chit_chat"
 
 
-def test_sentiment_score_uses_the_current_versions_fitted_head_for_substantive_texts(capsys, ee_env):
+def test_sentiment_score_head_fitted_uses_the_current_versions_head_for_substantive_texts(capsys, ee_env):
     import numpy as np
 
     from include.cli.main import main
@@ -207,13 +207,13 @@ def test_sentiment_score_uses_the_current_versions_fitted_head_for_substantive_t
                               topic_ids=[0], centroids=np.full((1, 4), 0.5, dtype=np.float32),
                               topics=[{"topic_id": 0}], sentiment_head=head), None, ee_env / "models" / "topics")
     texts = ["此用户没有填写评价。", "请问有大码吗"]
-    assert main(["sentiment", "score", "--json", *texts]) == 0
+    assert main(["sentiment", "score", "--json", "--head", "fitted", *texts]) == 0
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert out["head"] == "warehouse-fitted (v20261201T000000Z, 1,234 rated texts)"
     placeholder, question = out["results"]
     assert placeholder["label"] == "neutral" and placeholder["score"] == 0.0  # set aside: not the fitted head
     assert question["label"] == "positive"
-    assert main(["sentiment", "score", "--json", "--head", "base", *texts]) == 0
+    assert main(["sentiment", "score", "--json", *texts]) == 0  # default: the base head
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert out["head"] == "base" and out["results"][1]["label"] == "neutral"
 

@@ -160,10 +160,11 @@ THEME_STARS = {"quality": 1, "refund": 2, "logistics": 3, "payment": 4, "coupon"
 
 @pytest.mark.slow
 def test_refit_fits_a_sentiment_head_on_the_windows_ratings_and_assignment_uses_it(tmp_path, corpus, monkeypatch):
-    """Distant supervision at refit: rated texts train a head saved with the version; every
-    substantive text the version assigns is scored with it (set-aside ones keep the base head)."""
+    """Distant supervision at refit: rated texts train a head saved with the version; the
+    substantive texts of the rated channel are scored with it, the rest keep the base head."""
     import ml.sentiment
     from ml.pipeline.jobs import SUBSTANTIVE, topic_texts, voice_classes
+    from ml.sentiment import default_model
     from ml.topics.config import TopicConfig
     from ml.topics.store import load_version
     from tests.ml.conftest import make_warehouse
@@ -188,13 +189,15 @@ def test_refit_fits_a_sentiment_head_on_the_windows_ratings_and_assignment_uses_
     finally:
         con.close()
     classes = voice_classes(texts)
-    keep = [i for i in range(len(texts)) if classes[i] == SUBSTANTIVE]
     views = topic_texts(texts, version.config, path)
-    expected, _ = head.predict_arrays([views[i] for i in keep])
-    got = [rows[f"i{i:05d}"] for i in keep]
-    assert got == list(expected)
+    reviews = [i for i in range(len(texts)) if classes[i] == SUBSTANTIVE and ratings[i] is not None]
+    chats = [i for i in range(len(texts)) if classes[i] == SUBSTANTIVE and ratings[i] is None]
+    expected, _ = head.predict_arrays([views[i] for i in reviews])
+    assert [rows[f"i{i:05d}"] for i in reviews] == list(expected)
+    base, _ = default_model().predict_arrays([views[i] for i in chats])
+    assert [rows[f"i{i:05d}"] for i in chats] == list(base)
     # it learned the stars: quality (1 star) reads negative, coupons (5 stars) positive, far more often than not
-    by_theme = {t: [rows[f"i{i:05d}"] for i in keep if themes[i] == t] for t in ("quality", "coupon")}
+    by_theme = {t: [rows[f"i{i:05d}"] for i in reviews if themes[i] == t] for t in ("quality", "coupon")}
     assert by_theme["quality"].count("negative") > len(by_theme["quality"]) / 2
     assert by_theme["coupon"].count("positive") > len(by_theme["coupon"]) / 2
     # switched off: no head, the base one scores
@@ -216,3 +219,26 @@ def test_no_sentiment_head_without_enough_rated_texts_of_both_polarities(corpus)
     assert MIN_RATED > 10 and fit_sentiment_head(texts, few) is None
     unrated = pd.DataFrame({"rating": [None] * len(texts), "rating_scale_max": [None] * len(texts), "channel": "chat"})
     assert fit_sentiment_head(texts, unrated) is None
+
+
+def test_only_substantive_texts_of_the_heads_channels_are_rescored():
+    import numpy as np
+
+    from ml.pipeline.jobs import SUBSTANTIVE, rescore_with_fitted_head
+
+    class Head:  # a head that calls everything negative
+        meta = {"channels": ["review", "nps_survey"]}
+
+        def predict_arrays(self, texts):
+            return np.array(["negative"] * len(texts), dtype=object), np.full(len(texts), -1.0)
+
+    texts = ["a", "b", "c", "d", "e"]
+    classes = np.array([SUBSTANTIVE, SUBSTANTIVE, "chit_chat", SUBSTANTIVE, SUBSTANTIVE], dtype=object)
+    channels = ["review", "cs_chat", "review", "nps_survey", None]
+    labels = np.array(["positive"] * 5, dtype=object)
+    scores = np.full(5, 0.5)
+    assert rescore_with_fitted_head(labels, scores, texts, classes, channels, Head()) == 2
+    assert labels.tolist() == ["negative", "positive", "positive", "negative", "positive"]
+    assert scores.tolist() == [-1.0, 0.5, 0.5, -1.0, 0.5]
+    assert rescore_with_fitted_head(labels, scores, texts, classes, None, Head()) == 0
+    assert rescore_with_fitted_head(labels, scores, texts, classes, channels, None) == 0
