@@ -66,6 +66,8 @@ OTHER_PLACEHOLDERS = [
     # wordings a verifier tried beyond case 10 (stop 26)
     "该用户觉得商品较好，默认给出好评", "15天内买家未作出评价", "超时未评价",
     "This review has no text", "The review has no content.",  # stop 27
+    "该用户未及时主动评价，系统默认好评", "This user has not written a review.",  # stop 30 verifier
+    "The customer hasn't posted any review yet",
 ]
 
 
