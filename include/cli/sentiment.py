@@ -45,7 +45,7 @@ def score(texts: tuple[str, ...], head_choice: str, as_json: bool) -> None:
     Texts are embedded through the embedding cache (EE_DATA_DIR/embedding_cache).
     """
     from ml.pipeline.jobs import SUBSTANTIVE, neutralise_opinion_free, neutralise_placeholders
-    from ml.sentiment import default_model
+    from ml.sentiment import MIN_RATED, default_model
     from ml.setaside import default_setaside
 
     items = list(texts) or [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
@@ -58,8 +58,8 @@ def score(texts: tuple[str, ...], head_choice: str, as_json: bool) -> None:
     classes, kinds = default_setaside().classify_kinds(read)
     fitted, head_name = _current_fitted_head() if head_choice == "fitted" else (None, "base")
     if head_choice == "fitted" and fitted is None:
-        click.echo("note: the current topic version has no warehouse-fitted head (no version yet, or fewer "
-                   "than 300 rated texts in its window): scoring with the base head", err=True)
+        click.echo(f"note: the current topic version has no warehouse-fitted head (no version yet, or fewer "
+                   f"than {MIN_RATED} rated texts in its window): scoring with the base head", err=True)
     substantive = [i for i, c in enumerate(classes) if (c or SUBSTANTIVE) == SUBSTANTIVE]
     if fitted is not None and substantive:
         labels[substantive], scores[substantive] = fitted.predict_arrays([read[i] for i in substantive])

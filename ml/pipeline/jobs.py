@@ -281,18 +281,18 @@ def fit_sentiment_head(texts: list[str], frame: pd.DataFrame):
     from ml.sentiment import MIN_RATED, fit_from_ratings
     from ml.sentiment.classifier import ratings_to_labels
 
-    labels = ratings_to_labels(frame["rating"].tolist(), frame["rating_scale_max"].tolist())
-    rated = np.flatnonzero(np.array([lab is not None for lab in labels], dtype=bool))
-    if len(rated) < MIN_RATED or not {"negative", "positive"} <= set(labels[rated]):
-        _log(f"sentiment: {len(rated):,} rated texts in the window (need {MIN_RATED} with negative and positive "
-             "ones): the base head scores this version's texts")
-        return None
-    _log(f"sentiment: fitting a head on {len(rated):,} rated texts of the window (distant supervision)")
-    head = fit_from_ratings([texts[i] for i in rated], frame["rating"].iloc[rated].tolist(),
-                            frame["rating_scale_max"].iloc[rated].tolist(), min_rated=MIN_RATED)
+    ratings, scale_max = frame["rating"].tolist(), frame["rating_scale_max"].tolist()
+    rated = np.array([lab is not None for lab in ratings_to_labels(ratings, scale_max)], dtype=bool)
+    # fit_from_ratings embeds only the rated texts, and returns the base head when they are too few
+    # or lack a negative or a positive one
+    head = fit_from_ratings(texts, ratings, scale_max, min_rated=MIN_RATED)
     if head.meta.get("kind") != "warehouse-fitted":
+        _log(f"sentiment: {int(rated.sum()):,} rated texts in the window (need {MIN_RATED} with negative and "
+             "positive ones): the base head scores this version's texts")
         return None
-    head.meta["channels"] = sorted({str(c) for c in frame["channel"].iloc[rated] if isinstance(c, str)})
+    head.meta["channels"] = sorted({str(c) for c in frame["channel"][rated] if isinstance(c, str)})
+    _log(f"sentiment: fitted a head on {head.meta['n_rated']:,} rated texts of the window (distant supervision; "
+         f"channels {', '.join(head.meta['channels'])})")
     return head
 
 

@@ -25,8 +25,8 @@ What ships (:func:`default_model`) is the *base* head: trained only on project-w
 (``data/seed_sentences.csv``), see :mod:`ml.sentiment.train`; its weights are
 ``data/base_head.npz`` + ``.json``. A merchant's own rated texts (review stars, NPS scores)
 re-train it at run time by distant supervision (:func:`fit_from_ratings`): the pipeline does so at
-every topic refit (:func:`ml.pipeline.jobs.fit_sentiment_head`) and scores the version's texts with
-the fitted head.
+every topic refit (:func:`ml.pipeline.jobs.fit_sentiment_head`) and scores the texts of the rated
+channels (reviews, NPS answers) with the fitted head.
 """
 
 from __future__ import annotations

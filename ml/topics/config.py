@@ -66,7 +66,8 @@ class TopicConfig:
         cross_language_margin: ... and when that similarity beats each side's second-best partner by this much.
         sentiment_from_ratings: At each refit, fit a sentiment head on the window's rated texts
             (review stars, NPS scores: distant supervision, :func:`ml.pipeline.jobs.fit_sentiment_head`)
-            and score the version's texts with it; ``False`` keeps the shipped base head.
+            and score the version's substantive texts of the rated channels (reviews, NPS answers)
+            with it; ``False`` keeps the shipped base head for every text.
         seed: Seed for sampling, UMAP and everything else random.
     """
 
